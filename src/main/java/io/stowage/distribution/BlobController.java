@@ -1,0 +1,117 @@
+package io.stowage.distribution;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import io.stowage.metadata.BlobRecord;
+import io.stowage.registry.BlobService;
+import io.stowage.registry.Digest;
+import io.stowage.registry.ErrorCode;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /v2/<name>/blobs/<digest>}: HEAD, GET (with Range) and DELETE. */
+@RestController
+@RequestMapping(RepositoryRouteFilter.PREFIX + "/blobs/{digest}")
+class BlobController {
+
+    // Tomcat's zero-copy path: the connector sends the file with sendfile(2) after the servlet returns.
+    private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
+    private static final String SENDFILE_FILE = "org.apache.tomcat.sendfile.filename";
+    private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
+    private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
+    private static final long SENDFILE_MIN_SIZE = 64 * 1024;
+
+    private final BlobService blobs;
+
+    BlobController(BlobService blobs) {
+        this.blobs = blobs;
+    }
+
+    @RequestMapping(method = RequestMethod.HEAD)
+    void head(@RequestAttribute(RepositoryRouteFilter.NAME) String repository, @PathVariable String digest,
+              HttpServletResponse response) {
+        BlobRecord blob = blobs.stat(repository, Digest.parse(digest));
+        describe(response, blob);
+        response.setContentLengthLong(blob.size());
+    }
+
+    @GetMapping
+    void get(@RequestAttribute(RepositoryRouteFilter.NAME) String repository, @PathVariable String digest,
+             HttpServletRequest request, HttpServletResponse response) throws IOException {
+        BlobRecord blob = blobs.stat(repository, Digest.parse(digest));
+        describe(response, blob);
+        if (matchesEtag(request.getHeader(HttpHeaders.IF_NONE_MATCH), blob.digest())) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        ByteRange range;
+        try {
+            range = ByteRange.parse(request.getHeader(HttpHeaders.RANGE), blob.size());
+        } catch (ByteRange.Unsatisfiable e) {
+            response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + blob.size());
+            throw new io.stowage.registry.RegistryException(ErrorCode.SIZE_INVALID, 416,
+                    "requested range not satisfiable for a blob of " + blob.size() + " bytes", null);
+        }
+        long start = range == null ? 0 : range.start();
+        long length = range == null ? blob.size() : range.length();
+        if (range != null) {
+            response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
+            response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + range.end() + "/" + blob.size());
+        }
+        response.setContentLengthLong(length);
+        Optional<Path> file = blobs.localFile(blob);
+        if (file.isPresent() && length >= SENDFILE_MIN_SIZE
+                && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
+            request.setAttribute(SENDFILE_FILE, file.get().toString());
+            request.setAttribute(SENDFILE_START, start);
+            request.setAttribute(SENDFILE_END, start + length);
+            return;
+        }
+        try (InputStream in = blobs.open(blob, start, length)) {
+            OutputStream out = response.getOutputStream();
+            in.transferTo(out);
+        }
+    }
+
+    @DeleteMapping
+    ResponseEntity<Void> delete(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
+                                @PathVariable String digest) {
+        blobs.delete(repository, Digest.parse(digest));
+        return ResponseEntity.accepted().build();
+    }
+
+    private static void describe(HttpServletResponse response, BlobRecord blob) {
+        response.setContentType("application/octet-stream");
+        response.setHeader(RegistryHeaders.CONTENT_DIGEST, blob.digest());
+        response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        response.setHeader(HttpHeaders.ETAG, "\"" + blob.digest() + "\"");
+        // Content-addressed: a digest's bytes never change.
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "max-age=31536000");
+    }
+
+    static boolean matchesEtag(String ifNoneMatch, String digest) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.trim();
+            if (tag.equals("*") || tag.equals("\"" + digest + "\"") || tag.equals(digest)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

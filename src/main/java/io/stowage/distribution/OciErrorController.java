@@ -1,0 +1,31 @@
+package io.stowage.distribution;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.registry.ErrorCode;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Errors raised outside the controllers (by the servlet container or filters) also get the OCI body. */
+@RestController
+class OciErrorController implements ErrorController {
+
+    @RequestMapping("/error")
+    ResponseEntity<OciError> error(HttpServletRequest request) {
+        Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = statusAttribute instanceof Integer code ? code : 500;
+        ErrorCode code = switch (status) {
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.DENIED;
+            case 404, 405 -> ErrorCode.UNSUPPORTED;
+            case 429 -> ErrorCode.TOOMANYREQUESTS;
+            case 503 -> ErrorCode.UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.UNKNOWN : ErrorCode.UNSUPPORTED;
+        };
+        Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+        return OciErrorHandler.respond(status, code,
+                message instanceof String text && !text.isBlank() ? text : null, null, null);
+    }
+}

@@ -1,0 +1,109 @@
+package io.stowage.distribution;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.registry.ErrorCode;
+import io.stowage.registry.RegistryException;
+import io.stowage.registry.UploadRangeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Turns every failure into the OCI error body with the right status: 4xx for bad input, never a bare 500. */
+@RestControllerAdvice
+class OciErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OciErrorHandler.class);
+
+    @ExceptionHandler(UploadRangeException.class)
+    ResponseEntity<OciError> uploadRange(UploadRangeException e, HttpServletRequest request) {
+        String repository = (String) request.getAttribute(RepositoryRouteFilter.NAME);
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.LOCATION, Locations.upload(repository, e.uploadId()));
+        headers.set(HttpHeaders.RANGE, Locations.uploadRange(e.received()));
+        headers.set(RegistryHeaders.UPLOAD_UUID, e.uploadId().toString());
+        return respond(e.status(), e.code(), e.getMessage(), e.detail(), headers);
+    }
+
+    @ExceptionHandler(RegistryException.class)
+    ResponseEntity<OciError> registry(RegistryException e) {
+        return respond(e.status(), e.code(), e.getMessage(), e.detail(), null);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<OciError> method(HttpRequestMethodNotSupportedException e) {
+        HttpHeaders headers = new HttpHeaders();
+        if (e.getSupportedHttpMethods() != null) {
+            headers.setAllow(e.getSupportedHttpMethods());
+        }
+        return respond(405, ErrorCode.UNSUPPORTED, "method " + e.getMethod() + " is not supported here", null, headers);
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<OciError> noEndpoint(NoResourceFoundException e) {
+        return respond(404, ErrorCode.UNSUPPORTED, "no such endpoint: /" + e.getResourcePath(), null, null);
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MissingRequestHeaderException.class,
+            MethodArgumentTypeMismatchException.class})
+    ResponseEntity<OciError> badParameter(Exception e) {
+        return respond(400, ErrorCode.UNSUPPORTED, e.getMessage(), null, null);
+    }
+
+    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
+    ResponseEntity<OciError> databaseUnavailable(Exception e) {
+        log.warn("Database unavailable: {}", e.toString());
+        return respond(503, ErrorCode.UNAVAILABLE, "metadata database unavailable, retry later", null, null);
+    }
+
+    @ExceptionHandler({UncheckedIOException.class, IOException.class, AsyncRequestNotUsableException.class})
+    ResponseEntity<OciError> io(Exception e) {
+        if (isClientAbort(e)) {
+            log.debug("Client went away: {}", e.toString());
+            return respond(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body ended early", null, null);
+        }
+        log.error("Storage I/O failed", e);
+        return respond(503, ErrorCode.UNAVAILABLE, "storage unavailable, retry later", null, null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<OciError> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return respond(500, ErrorCode.UNKNOWN, "internal error", null, null);
+    }
+
+    static ResponseEntity<OciError> respond(int status, ErrorCode code, String message, Object detail,
+                                            HttpHeaders headers) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+        if (headers != null) {
+            builder.headers(headers);
+        }
+        return builder.body(OciError.of(code, message, detail));
+    }
+
+    private static boolean isClientAbort(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String name = t.getClass().getName();
+            if (name.endsWith("ClientAbortException") || name.endsWith("EOFException")
+                    || t instanceof AsyncRequestNotUsableException
+                    || name.endsWith("PartialWriteException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

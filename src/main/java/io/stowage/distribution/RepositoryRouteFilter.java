@@ -1,0 +1,84 @@
+package io.stowage.distribution;
+
+import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Repository names contain slashes ({@code /v2/team/app/manifests/1.0}), which URL patterns cannot
+ * capture. This filter splits the name off the path, hands it to the controllers as a request attribute
+ * and routes the rest to {@code /v2/_repository_/<resource>}. It also stamps the API version header.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RepositoryRouteFilter extends OncePerRequestFilter {
+
+    /** The request attribute holding the repository name. */
+    public static final String NAME = "io.stowage.repository";
+    /** The internal path prefix the controllers map; not a valid repository name. */
+    public static final String PREFIX = "/v2/_repository_";
+
+    // Greedy name: the resource is the last matching suffix, so names may contain "blobs" or "manifests".
+    private static final Pattern ROUTE = Pattern.compile(
+            "^/v2/(.+)/(blobs/uploads(?:/[^/]*)?|blobs/[^/]+|manifests/[^/]+|tags/list|referrers/[^/]+)$");
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (!path.startsWith("/v2")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setHeader(RegistryHeaders.API_VERSION, "registry/2.0");
+        Matcher route = ROUTE.matcher(path);
+        if (!route.matches()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(NAME, route.group(1));
+        chain.doFilter(new RoutedRequest(request, PREFIX + "/" + route.group(2)), response);
+    }
+
+    private static final class RoutedRequest extends HttpServletRequestWrapper {
+        private final String path;
+
+        RoutedRequest(HttpServletRequest request, String path) {
+            super(request);
+            this.path = path;
+        }
+
+        @Override
+        public String getRequestURI() {
+            return getContextPath() + path;
+        }
+
+        @Override
+        public String getServletPath() {
+            return path;
+        }
+
+        @Override
+        public String getPathInfo() {
+            return null;
+        }
+
+        @Override
+        public StringBuffer getRequestURL() {
+            StringBuffer url = new StringBuffer();
+            url.append(getScheme()).append("://").append(getServerName()).append(':').append(getServerPort())
+                    .append(getRequestURI());
+            return url;
+        }
+    }
+}

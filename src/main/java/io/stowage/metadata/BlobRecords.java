@@ -1,0 +1,97 @@
+package io.stowage.metadata;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code blobs} and {@code repository_blobs} tables. */
+@Repository
+public class BlobRecords {
+
+    private final JdbcClient jdbc;
+
+    public BlobRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The blob, if the named repository may serve it. */
+    public Optional<BlobRecord> findInRepository(String repository, String digest) {
+        return jdbc.sql("""
+                select b.digest, b.size, b.storage_key
+                from repositories r
+                join repository_blobs rb on rb.repository_id = r.id
+                join blobs b on b.digest = rb.digest
+                where r.name = ? and rb.digest = ?""")
+                .param(repository).param(digest)
+                .query(BlobRecord.class).optional();
+    }
+
+    public Optional<BlobRecord> find(String digest) {
+        return jdbc.sql("select digest, size, storage_key from blobs where digest = ?")
+                .param(digest).query(BlobRecord.class).optional();
+    }
+
+    /** Records a stored object; a concurrent or earlier record of the same digest wins. */
+    public void insert(String digest, long size, String storageKey) {
+        jdbc.sql("insert into blobs (digest, size, storage_key) values (?, ?, ?) on conflict (digest) do nothing")
+                .param(digest).param(size).param(storageKey).update();
+    }
+
+    public void link(long repositoryId, String digest) {
+        jdbc.sql("""
+                insert into repository_blobs (repository_id, digest) values (?, ?)
+                on conflict do nothing""").param(repositoryId).param(digest).update();
+    }
+
+    public boolean unlink(long repositoryId, String digest) {
+        return jdbc.sql("delete from repository_blobs where repository_id = ? and digest = ?")
+                .param(repositoryId).param(digest).update() > 0;
+    }
+
+    /**
+     * The sizes of those {@code digests} the repository may serve, locking their rows until the transaction
+     * ends so that nothing unlinks or collects them while a manifest that references them is committed.
+     */
+    public Map<String, Long> lockLinked(long repositoryId, Collection<String> digests) {
+        Map<String, Long> sizes = new HashMap<>();
+        if (digests.isEmpty()) {
+            return sizes;
+        }
+        jdbc.sql("""
+                select b.digest, b.size from repository_blobs rb join blobs b on b.digest = rb.digest
+                where rb.repository_id = ? and rb.digest = any(?)
+                order by b.digest
+                for share of rb, b""")
+                .param(repositoryId).param(digests.toArray(String[]::new))
+                .query(rs -> {
+                    sizes.put(rs.getString(1), rs.getLong(2));
+                });
+        return sizes;
+    }
+
+    /** Whether a manifest of the repository references the blob (as config or layer). */
+    public boolean isReferenced(long repositoryId, String digest) {
+        return jdbc.sql("""
+                select exists (select 1 from manifest_layers l join manifests m on m.id = l.manifest_id
+                               where m.repository_id = ? and l.digest = ?)""")
+                .param(repositoryId).param(digest).query(Boolean.class).single();
+    }
+
+    /** Whether the named repository may serve the blob. */
+    public boolean isLinked(String repository, String digest) {
+        return jdbc.sql("""
+                select exists (select 1 from repository_blobs rb join repositories r on r.id = rb.repository_id
+                               where r.name = ? and rb.digest = ?)""")
+                .param(repository).param(digest).query(Boolean.class).single();
+    }
+
+    /** Whether any repository may serve the blob. */
+    public boolean isLinkedAnywhere(String digest) {
+        return jdbc.sql("select exists (select 1 from repository_blobs where digest = ?)")
+                .param(digest).query(Boolean.class).single();
+    }
+}

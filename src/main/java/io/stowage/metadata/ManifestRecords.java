@@ -1,0 +1,132 @@
+package io.stowage.metadata;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code manifests}, {@code manifest_layers} and {@code manifest_references} tables. */
+@Repository
+public class ManifestRecords {
+
+    private final JdbcClient jdbc;
+
+    public ManifestRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A manifest of the named repository by digest; {@code withPayload} false fetches only its size. */
+    public Optional<ManifestRecord> findByDigest(String repository, String digest, boolean withPayload) {
+        return jdbc.sql("select m.id, m.digest, m.media_type, " + payload(withPayload)
+                        + " from manifests m join repositories r on r.id = m.repository_id"
+                        + " where r.name = ? and m.digest = ?")
+                .param(repository).param(digest)
+                .query(ManifestRecords::map).optional();
+    }
+
+    /** The manifest a tag of the named repository points to. */
+    public Optional<ManifestRecord> findByTag(String repository, String tag, boolean withPayload) {
+        return jdbc.sql("select m.id, m.digest, m.media_type, " + payload(withPayload)
+                        + " from tags t join repositories r on r.id = t.repository_id"
+                        + " join manifests m on m.id = t.manifest_id"
+                        + " where r.name = ? and t.name = ?")
+                .param(repository).param(tag)
+                .query(ManifestRecords::map).optional();
+    }
+
+    /** Ids and sizes (payload length) of those {@code digests} the repository holds, locked against deletion. */
+    public Map<String, long[]> lockExisting(long repositoryId, Collection<String> digests) {
+        Map<String, long[]> found = new HashMap<>();
+        if (digests.isEmpty()) {
+            return found;
+        }
+        jdbc.sql("""
+                select digest, id, length(payload) from manifests
+                where repository_id = ? and digest = any(?)
+                order by digest
+                for share""")
+                .param(repositoryId).param(digests.toArray(String[]::new))
+                .query(rs -> {
+                    found.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                });
+        return found;
+    }
+
+    /**
+     * Records a manifest with its references. Returns its id; if the repository already holds the same
+     * digest, nothing is written and the existing id is returned.
+     */
+    public long insert(NewManifest manifest) {
+        Optional<Long> inserted = jdbc.sql("""
+                insert into manifests (repository_id, digest, media_type, artifact_type, payload, config_digest,
+                                       subject_digest, annotations, total_size)
+                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)
+                on conflict (repository_id, digest) do nothing
+                returning id""")
+                .param(manifest.repositoryId()).param(manifest.digest()).param(manifest.mediaType())
+                .param(manifest.artifactType()).param(manifest.payload()).param(manifest.configDigest())
+                .param(manifest.subjectDigest()).param(manifest.annotationsJson()).param(manifest.totalSize())
+                .query(Long.class).optional();
+        if (inserted.isEmpty()) {
+            return jdbc.sql("select id from manifests where repository_id = ? and digest = ?")
+                    .param(manifest.repositoryId()).param(manifest.digest()).query(Long.class).single();
+        }
+        long id = inserted.get();
+        List<NewManifest.Layer> layers = manifest.layers();
+        if (!layers.isEmpty()) {
+            StringBuilder sql = new StringBuilder(
+                    "insert into manifest_layers (manifest_id, position, digest, size, media_type) values ");
+            for (int i = 0; i < layers.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?)");
+            }
+            var statement = jdbc.sql(sql.toString());
+            for (int i = 0; i < layers.size(); i++) {
+                NewManifest.Layer layer = layers.get(i);
+                statement = statement.param(id).param(i).param(layer.digest()).param(layer.size()).param(layer.mediaType());
+            }
+            statement.update();
+        }
+        if (!manifest.childIds().isEmpty()) {
+            jdbc.sql("""
+                    insert into manifest_references (parent_id, child_id)
+                    select ?, unnest(?) on conflict do nothing""")
+                    .param(id).param(manifest.childIds().toArray(Long[]::new)).update();
+        }
+        return id;
+    }
+
+    /** Digests of the indexes in the repository that list this manifest. */
+    public List<String> parentDigests(long manifestId) {
+        return jdbc.sql("""
+                select p.digest from manifest_references mr join manifests p on p.id = mr.parent_id
+                where mr.child_id = ? order by p.digest""")
+                .param(manifestId).query(String.class).list();
+    }
+
+    public boolean delete(long manifestId) {
+        return jdbc.sql("delete from manifests where id = ?").param(manifestId).update() > 0;
+    }
+
+    /** Manifests of the repository whose subject is {@code subject}, optionally of one artifact type. */
+    public List<ReferrerRecord> referrers(String repository, String subject, String artifactType) {
+        return jdbc.sql("""
+                select m.digest, m.media_type, length(m.payload) as size, m.artifact_type, m.annotations::text as annotations_json
+                from manifests m join repositories r on r.id = m.repository_id
+                where r.name = ? and m.subject_digest = ? and (cast(? as text) is null or m.artifact_type = ?)
+                order by m.digest""")
+                .param(repository).param(subject).param(artifactType).param(artifactType)
+                .query(ReferrerRecord.class).list();
+    }
+
+    private static String payload(boolean withPayload) {
+        return withPayload ? "m.payload, length(m.payload)" : "null::bytea, length(m.payload)";
+    }
+
+    private static ManifestRecord map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new ManifestRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getLong(5));
+    }
+}

@@ -1,0 +1,9 @@
+package io.stowage.metadata;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An upload session: which repository it is for and how many bytes it holds. */
+public record UploadRecord(
+        UUID id, long repositoryId, String digestAlgorithm, String storageRef, long received, Instant updatedAt) {
+}

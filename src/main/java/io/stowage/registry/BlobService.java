@@ -1,0 +1,72 @@
+package io.stowage.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.stowage.config.StowageProperties;
+import io.stowage.metadata.BlobRecord;
+import io.stowage.metadata.BlobRecords;
+import io.stowage.storage.BlobStore;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Reading and unlinking blobs of a repository. */
+@Service
+public class BlobService {
+
+    private final BlobRecords blobs;
+    private final RepositoryService repositories;
+    private final BlobStore store;
+    private final StowageProperties properties;
+
+    public BlobService(BlobRecords blobs, RepositoryService repositories, BlobStore store, StowageProperties properties) {
+        this.blobs = blobs;
+        this.repositories = repositories;
+        this.store = store;
+        this.properties = properties;
+    }
+
+    /** The blob as the repository serves it: one indexed query, no storage I/O. */
+    public BlobRecord stat(String repository, Digest digest) {
+        RepositoryName.validate(repository);
+        return blobs.findInRepository(repository, digest.toString()).orElseThrow(() -> {
+            if (!repositories.exists(repository)) {
+                return RepositoryService.unknown(repository);
+            }
+            return new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown to repository: " + digest);
+        });
+    }
+
+    public InputStream open(BlobRecord blob, long offset, long length) throws IOException {
+        return store.read(blob.storageKey(), offset, length);
+    }
+
+    public Optional<Path> localFile(BlobRecord blob) {
+        return store.localFile(blob.storageKey());
+    }
+
+    /**
+     * Removes the blob from the repository (the bytes stay while other repositories link them). Refused
+     * while a manifest of the repository still references it: deleting it would break that image.
+     */
+    @Transactional
+    public void delete(String repository, Digest digest) {
+        requireDeletion();
+        long repositoryId = repositories.requireId(repository);
+        if (blobs.isReferenced(repositoryId, digest.toString())) {
+            throw new RegistryException(ErrorCode.DENIED, 409,
+                    "blob " + digest + " is referenced by a manifest of " + repository + "; delete the manifest first", null);
+        }
+        if (!blobs.unlink(repositoryId, digest.toString())) {
+            throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown to repository: " + digest);
+        }
+    }
+
+    void requireDeletion() {
+        if (!properties.registry().deleteEnabled()) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "deletion is disabled on this registry");
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.stowage.registry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.stowage.config.StowageProperties;
+import io.stowage.metadata.BlobRecords;
+import io.stowage.metadata.ManifestRecord;
+import io.stowage.metadata.ManifestRecords;
+import io.stowage.metadata.NewManifest;
+import io.stowage.metadata.RepositoryRecords;
+import io.stowage.metadata.TagRecords;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Pushing, reading and deleting manifests, with every reference they make checked. */
+@Service
+public class ManifestService {
+
+    private final ManifestParser parser;
+    private final ManifestRecords manifests;
+    private final BlobRecords blobs;
+    private final TagRecords tags;
+    private final RepositoryRecords repositoryRecords;
+    private final RepositoryService repositories;
+    private final BlobService blobService;
+    private final StowageProperties properties;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public ManifestService(ManifestParser parser, ManifestRecords manifests, BlobRecords blobs, TagRecords tags,
+                           RepositoryRecords repositoryRecords, RepositoryService repositories,
+                           BlobService blobService, StowageProperties properties) {
+        this.parser = parser;
+        this.manifests = manifests;
+        this.blobs = blobs;
+        this.tags = tags;
+        this.repositoryRecords = repositoryRecords;
+        this.repositories = repositories;
+        this.blobService = blobService;
+        this.properties = properties;
+    }
+
+    /**
+     * The outcome of a push.
+     *
+     * @param digest the manifest's digest
+     * @param subject the digest of its subject, if it has one
+     * @param tags the tags now pointing at it ({@code ?tag=} parameters included)
+     */
+    public record PushResult(Digest digest, Digest subject, List<String> tags) {
+    }
+
+    /** Stores a manifest under a tag or digest, after checking that everything it references is here. */
+    @Transactional
+    public PushResult put(String repository, String reference, String contentType, byte[] payload,
+                          List<String> extraTags) {
+        RepositoryName.validate(repository);
+        Reference ref = Reference.parse(reference);
+        Set<String> tagNames = new LinkedHashSet<>();
+        if (!ref.isDigest()) {
+            tagNames.add(ref.tag());
+        }
+        for (String tag : extraTags) {
+            tagNames.add(Tags.validate(tag));
+        }
+        long limit = properties.registry().maxManifestSize().toBytes();
+        if (payload.length > limit) {
+            throw tooLarge(limit);
+        }
+        Digest digest = Digest.compute(ref.isDigest() ? ref.digest().algorithm() : "sha256", payload);
+        if (ref.isDigest() && !digest.equals(ref.digest())) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID,
+                    "manifest has digest " + digest + ", not " + ref.digest());
+        }
+        ParsedManifest manifest = parser.parse(payload, contentType);
+
+        long repositoryId = repositories.getOrCreate(repository);
+        long totalSize = payload.length;
+        List<NewManifest.Layer> layers = new ArrayList<>();
+        List<Long> childIds = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        if (manifest.isIndex()) {
+            Map<String, long[]> children = manifests.lockExisting(repositoryId,
+                    manifest.manifests().stream().map(d -> d.digest().toString()).toList());
+            for (Descriptor child : manifest.manifests()) {
+                long[] found = children.get(child.digest().toString());
+                if (found == null) {
+                    missing.add(child.digest().toString());
+                    continue;
+                }
+                requireSize(child, found[1]);
+                childIds.add(found[0]);
+                totalSize += found[1];
+            }
+        } else {
+            List<Descriptor> referenced = manifest.blobs();
+            Map<String, Long> sizes = blobs.lockLinked(repositoryId,
+                    referenced.stream().map(d -> d.digest().toString()).toList());
+            for (Descriptor blob : referenced) {
+                Long size = sizes.get(blob.digest().toString());
+                if (size == null) {
+                    if (!blob.isForeign()) {
+                        missing.add(blob.digest().toString());
+                    }
+                    continue;
+                }
+                requireSize(blob, size);
+                layers.add(new NewManifest.Layer(blob.digest().toString(), size, blob.mediaType()));
+                totalSize += size;
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, ErrorCode.MANIFEST_BLOB_UNKNOWN.status(),
+                    "manifest references content unknown to " + repository + ": " + String.join(", ", missing),
+                    Map.of("digest", missing.getFirst(), "missing", missing));
+        }
+        long manifestId = manifests.insert(new NewManifest(
+                repositoryId, digest.toString(), manifest.mediaType(), manifest.effectiveArtifactType(), payload,
+                manifest.config() == null ? null : manifest.config().digest().toString(),
+                manifest.subject() == null ? null : manifest.subject().digest().toString(),
+                manifest.annotations() == null ? null : json.writeValueAsString(manifest.annotations()),
+                totalSize, layers, childIds));
+        for (String tag : tagNames) {
+            tags.put(repositoryId, tag, manifestId);
+        }
+        repositoryRecords.markPushed(repositoryId);
+        return new PushResult(digest, manifest.subject() == null ? null : manifest.subject().digest(),
+                List.copyOf(tagNames));
+    }
+
+    /** A manifest by tag or digest; {@code withPayload} false reads only its size (HEAD). */
+    public ManifestRecord get(String repository, String reference, boolean withPayload) {
+        RepositoryName.validate(repository);
+        Reference ref = Reference.parse(reference);
+        var found = ref.isDigest()
+                ? manifests.findByDigest(repository, ref.digest().toString(), withPayload)
+                : manifests.findByTag(repository, ref.tag(), withPayload);
+        return found.orElseThrow(() -> {
+            if (!repositories.exists(repository)) {
+                return RepositoryService.unknown(repository);
+            }
+            return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref);
+        });
+    }
+
+    /**
+     * Deletes a tag (the manifest stays), or a manifest by digest together with the tags pointing at it.
+     * A manifest an index of the repository still lists is refused: deleting it would break the index.
+     */
+    @Transactional
+    public void delete(String repository, String reference) {
+        blobService.requireDeletion();
+        Reference ref = Reference.parse(reference);
+        long repositoryId = repositories.requireId(repository);
+        if (!ref.isDigest()) {
+            if (!tags.delete(repositoryId, ref.tag())) {
+                throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + ref.tag());
+            }
+            return;
+        }
+        ManifestRecord manifest = manifests.findByDigest(repository, ref.digest().toString(), false)
+                .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref));
+        List<String> parents = manifests.parentDigests(manifest.id());
+        if (!parents.isEmpty()) {
+            throw new RegistryException(ErrorCode.DENIED, 409, "manifest " + ref + " is listed by index "
+                    + String.join(", ", parents) + "; delete the index first", Map.of("parents", parents));
+        }
+        manifests.delete(manifest.id());
+    }
+
+    private static void requireSize(Descriptor descriptor, long actual) {
+        if (descriptor.size() != actual) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "descriptor " + descriptor.digest()
+                    + " gives size " + descriptor.size() + " but the content has " + actual + " bytes");
+        }
+    }
+
+    static RegistryException tooLarge(long limit) {
+        return new RegistryException(ErrorCode.MANIFEST_INVALID, 413,
+                "manifest exceeds the limit of " + limit + " bytes", Map.of("limit", limit));
+    }
+}

@@ -1,0 +1,297 @@
+package io.stowage.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.stowage.config.StowageProperties;
+import io.stowage.metadata.BlobRecord;
+import io.stowage.metadata.BlobRecords;
+import io.stowage.metadata.UploadRecord;
+import io.stowage.metadata.UploadRecords;
+import io.stowage.storage.BlobStore;
+import io.stowage.storage.PartialWriteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Blob uploads: monolithic, chunked (sessions kept in PostgreSQL so any node can continue them) and
+ * cross-repository mounts. Bytes are hashed while they are written, in one pass, and a blob becomes
+ * visible only once its digest and length are verified.
+ */
+@Service
+public class UploadService {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+
+    private final UploadRecords uploads;
+    private final BlobRecords blobs;
+    private final RepositoryService repositories;
+    private final BlobStore store;
+    private final UploadHashes hashes;
+    private final TransactionTemplate tx;
+    private final StowageProperties properties;
+    // Chunks of one session are applied one at a time on this node; across nodes, advance() detects a race.
+    private final ReentrantLock[] locks = new ReentrantLock[256];
+
+    public UploadService(UploadRecords uploads, BlobRecords blobs, RepositoryService repositories, BlobStore store,
+                         UploadHashes hashes, TransactionTemplate tx, StowageProperties properties) {
+        this.uploads = uploads;
+        this.blobs = blobs;
+        this.repositories = repositories;
+        this.store = store;
+        this.hashes = hashes;
+        this.tx = tx;
+        this.properties = properties;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Opens an upload session. */
+    public UploadStatus start(String repository, String digestAlgorithm) {
+        String algorithm = Digest.requireSupportedAlgorithm(digestAlgorithm == null ? "sha256" : digestAlgorithm);
+        long repositoryId = repositories.getOrCreate(repository);
+        UUID id = UUID.randomUUID();
+        uploads.insert(id, repositoryId, algorithm);
+        return new UploadStatus(id, 0);
+    }
+
+    public UploadStatus status(String repository, UUID id) {
+        UploadRecord upload = require(repository, id);
+        return new UploadStatus(id, upload.received());
+    }
+
+    /** Appends a chunk (PATCH). {@code range} may be null: the chunk then follows what the session holds. */
+    public UploadStatus append(String repository, UUID id, ChunkRange range, Long contentLength, InputStream body) {
+        RepositoryName.validate(repository);
+        ReentrantLock lock = lockFor(id);
+        lock.lock();
+        try {
+            UploadRecord upload = require(repository, id);
+            long received = write(upload, range, contentLength, body);
+            return new UploadStatus(id, received);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes a session (PUT ?digest=), writing a final chunk first if the request carries one, and makes
+     * the blob visible in the repository once its digest and size check out.
+     */
+    public BlobRecord complete(String repository, UUID id, Digest digest, ChunkRange range, Long contentLength,
+                               InputStream body) {
+        RepositoryName.validate(repository);
+        ReentrantLock lock = lockFor(id);
+        lock.lock();
+        try {
+            UploadRecord upload = require(repository, id);
+            long received = upload.received();
+            if (contentLength == null || contentLength > 0 || range != null) {
+                received = write(upload, range, contentLength, body);
+                upload = require(repository, id);
+            }
+            MessageDigest hasher = digest.algorithm().equals(upload.digestAlgorithm())
+                    ? hashes.take(id, received).orElseGet(() -> null) : null;
+            if (hasher == null) {
+                hasher = recompute(id.toString(), upload.storageRef(), received, digest.algorithm());
+            }
+            Digest actual = Digest.of(digest.algorithm(), hasher.digest());
+            if (!actual.equals(digest)) {
+                discard(upload);
+                throw new RegistryException(ErrorCode.DIGEST_INVALID,
+                        "upload content has digest " + actual + ", not " + digest);
+            }
+            String key = commit(id.toString(), upload.storageRef(), digest, received);
+            long size = received;
+            long repositoryId = upload.repositoryId();
+            tx.executeWithoutResult(status -> {
+                blobs.insert(digest.toString(), size, key);
+                blobs.link(repositoryId, digest.toString());
+                uploads.delete(id);
+            });
+            return blobs.find(digest.toString()).orElseThrow();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void cancel(String repository, UUID id) {
+        RepositoryName.validate(repository);
+        ReentrantLock lock = lockFor(id);
+        lock.lock();
+        try {
+            discard(require(repository, id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A whole blob in one request (POST ?digest=). */
+    public BlobRecord putMonolithic(String repository, Digest digest, Long contentLength, InputStream body) {
+        long repositoryId = repositories.getOrCreate(repository);
+        HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
+        Optional<BlobRecord> existing = blobs.find(digest.toString());
+        String key;
+        long size;
+        if (existing.isPresent()) {
+            // Stored already: verify what the client sent, but do not write it again.
+            try {
+                hashing.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            verify(digest, hashing, contentLength);
+            key = existing.get().storageKey();
+            size = hashing.count();
+        } else {
+            String uploadId = UUID.randomUUID().toString();
+            try {
+                BlobStore.UploadWrite write = store.writeUpload(uploadId, null, 0, hashing);
+                verify(digest, hashing, contentLength);
+                size = write.written();
+                key = commit(uploadId, write.state(), digest, size);
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(uploadId, null);
+                if (e instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new UncheckedIOException((IOException) e);
+            }
+        }
+        long finalSize = size;
+        tx.executeWithoutResult(status -> {
+            blobs.insert(digest.toString(), finalSize, key);
+            blobs.link(repositoryId, digest.toString());
+        });
+        return blobs.find(digest.toString()).orElseThrow();
+    }
+
+    /**
+     * Mounts a blob into {@code repository} from {@code from} or, when {@code from} is null and the
+     * registry allows it, from any repository holding it. Empty when there is nothing to mount.
+     */
+    public Optional<BlobRecord> mount(String repository, Digest digest, String from) {
+        RepositoryName.validate(repository);
+        boolean available;
+        if (from != null) {
+            available = RepositoryName.isValid(from) && blobs.isLinked(from, digest.toString());
+        } else {
+            available = properties.uploads().mountWithoutFrom() && blobs.isLinkedAnywhere(digest.toString());
+        }
+        if (!available) {
+            return Optional.empty();
+        }
+        long repositoryId = repositories.getOrCreate(repository);
+        blobs.link(repositoryId, digest.toString());
+        return blobs.find(digest.toString());
+    }
+
+    private long write(UploadRecord upload, ChunkRange range, Long contentLength, InputStream body) {
+        UUID id = upload.id();
+        long offset = upload.received();
+        if (range != null) {
+            if (range.start() != offset) {
+                throw new UploadRangeException(id, offset, "chunk starts at " + range.start()
+                        + " but the upload holds " + offset + " bytes");
+            }
+            if (contentLength != null && contentLength != range.length()) {
+                throw new UploadRangeException(id, offset, "Content-Range covers " + range.length()
+                        + " bytes but Content-Length is " + contentLength);
+            }
+        }
+        MessageDigest hasher = hashes.take(id, offset)
+                .orElseGet(() -> recompute(id.toString(), upload.storageRef(), offset, upload.digestAlgorithm()));
+        HashingInputStream hashing = new HashingInputStream(body, hasher);
+        BlobStore.UploadWrite write;
+        try {
+            write = store.writeUpload(id.toString(), upload.storageRef(), offset, hashing);
+        } catch (PartialWriteException e) {
+            if (hashing.failed() && hashing.count() == e.written()) {
+                // The client broke off: keep what arrived, so that it can resume from there.
+                if (uploads.advance(id, offset, offset + e.written(), e.state())) {
+                    hashes.put(id, offset + e.written(), hasher);
+                }
+            }
+            throw new UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (range != null && write.written() != range.length()) {
+            throw new UploadRangeException(id, offset, "Content-Range covers " + range.length()
+                    + " bytes but the chunk had " + write.written());
+        }
+        long received = offset + write.written();
+        if (!uploads.advance(id, offset, received, write.state())) {
+            throw new UploadRangeException(id, currentReceived(id),
+                    "another request wrote to this upload at the same time");
+        }
+        hashes.put(id, received, hasher);
+        return received;
+    }
+
+    private MessageDigest recompute(String uploadId, String state, long length, String algorithm) {
+        MessageDigest hasher = Digest.newHasher(algorithm);
+        try (InputStream in = new HashingInputStream(store.readUpload(uploadId, state, length), hasher)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return hasher;
+    }
+
+    private String commit(String uploadId, String state, Digest digest, long size) {
+        try {
+            return store.commitUpload(uploadId, state, digest.toString(), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void verify(Digest digest, HashingInputStream hashing, Long contentLength) {
+        if (contentLength != null && contentLength != hashing.count()) {
+            throw new RegistryException(ErrorCode.SIZE_INVALID,
+                    "received " + hashing.count() + " bytes, Content-Length said " + contentLength);
+        }
+        Digest actual = Digest.of(digest.algorithm(), hashing.digest());
+        if (!actual.equals(digest)) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID,
+                    "upload content has digest " + actual + ", not " + digest);
+        }
+    }
+
+    private void discard(UploadRecord upload) {
+        uploads.delete(upload.id());
+        hashes.forget(upload.id());
+        deleteQuietly(upload.id().toString(), upload.storageRef());
+    }
+
+    private void deleteQuietly(String uploadId, String state) {
+        try {
+            store.deleteUpload(uploadId, state);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not delete upload {} from storage (the expiry sweep will retry): {}", uploadId, e.toString());
+        }
+    }
+
+    private UploadRecord require(String repository, UUID id) {
+        return uploads.find(repository, id).orElseThrow(() ->
+                new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload unknown: " + id));
+    }
+
+    private long currentReceived(UUID id) {
+        return uploads.findById(id).map(UploadRecord::received).orElse(0L);
+    }
+
+    private ReentrantLock lockFor(UUID id) {
+        return locks[Math.floorMod(id.hashCode(), locks.length)];
+    }
+}

@@ -1,0 +1,221 @@
+package io.stowage.storage.filesystem;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.stowage.storage.BlobKeys;
+import io.stowage.storage.BlobStore;
+import io.stowage.storage.PartialWriteException;
+
+/**
+ * Blobs as files under a root directory. Uploads are written under {@code uploads/<id>}, flushed to disk,
+ * then renamed to their content-addressed key: a half-written blob is never at a blob's key.
+ */
+public class FilesystemBlobStore implements BlobStore {
+
+    private static final int BUFFER_SIZE = 1 << 20;
+    // A file needs no state beyond its name.
+    private static final String STATE = "file";
+
+    private final Path root;
+    private final Path uploads;
+
+    public FilesystemBlobStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.uploads = this.root.resolve("uploads");
+        Files.createDirectories(uploads);
+        Files.createDirectories(this.root.resolve("blobs"));
+    }
+
+    @Override
+    public UploadWrite writeUpload(String uploadId, String state, long offset, InputStream data) throws IOException {
+        Path file = uploadFile(uploadId);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            if (size < offset) {
+                throw new IOException("upload " + uploadId + " holds " + size + " bytes, expected at least " + offset);
+            }
+            if (size > offset) {
+                channel.truncate(offset);
+            }
+            channel.position(offset);
+            byte[] buffer = new byte[BUFFER_SIZE];
+            long written = 0;
+            while (true) {
+                int filled = 0;
+                IOException readFailure = null;
+                try {
+                    int n;
+                    while (filled < buffer.length && (n = data.read(buffer, filled, buffer.length - filled)) > 0) {
+                        filled += n;
+                    }
+                } catch (IOException e) {
+                    readFailure = e;
+                }
+                writeFully(channel, buffer, filled);
+                written += filled;
+                if (readFailure != null) {
+                    throw new PartialWriteException(written, STATE, readFailure);
+                }
+                if (filled < buffer.length) {
+                    return new UploadWrite(written, STATE);
+                }
+            }
+        }
+    }
+
+    @Override
+    public InputStream readUpload(String uploadId, String state, long length) throws IOException {
+        Path file = uploadFile(uploadId);
+        if (length == 0 && !Files.exists(file)) {
+            return InputStream.nullInputStream();
+        }
+        return range(file, 0, length);
+    }
+
+    @Override
+    public String commitUpload(String uploadId, String state, String digest, long size) throws IOException {
+        Path source = uploadFile(uploadId);
+        if (size == 0 && !Files.exists(source)) {
+            Files.createFile(source);
+        }
+        String key = BlobKeys.forDigest(digest);
+        Path target = file(key);
+        if (Files.exists(target)) {
+            Files.deleteIfExists(source);
+            return key;
+        }
+        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+            // Another upload of the same content won the race; the bytes are identical.
+            Files.deleteIfExists(source);
+        }
+        syncDirectory(target.getParent());
+        return key;
+    }
+
+    @Override
+    public void deleteUpload(String uploadId, String state) throws IOException {
+        Files.deleteIfExists(uploadFile(uploadId));
+    }
+
+    @Override
+    public List<String> uploadsWrittenBefore(Instant before) throws IOException {
+        List<String> result = new ArrayList<>();
+        try (Stream<Path> files = Files.list(uploads)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                try {
+                    if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                        result.add(file.getFileName().toString());
+                    }
+                } catch (NoSuchFileException ignored) {
+                    // committed or deleted meanwhile
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public InputStream read(String key, long offset, long length) throws IOException {
+        return range(file(key), offset, length);
+    }
+
+    @Override
+    public Optional<Path> localFile(String key) {
+        return Optional.of(file(key));
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.exists(file(key));
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(file(key));
+    }
+
+    private Path file(String key) {
+        Path file = root.resolve(key).normalize();
+        if (!file.startsWith(root)) {
+            throw new IllegalArgumentException("storage key escapes the root: " + key);
+        }
+        return file;
+    }
+
+    private Path uploadFile(String uploadId) {
+        if (!uploadId.matches("[0-9a-f-]{36}")) {
+            throw new IllegalArgumentException("not an upload id: " + uploadId);
+        }
+        return uploads.resolve(uploadId);
+    }
+
+    private static InputStream range(Path file, long offset, long length) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        channel.position(offset);
+        return new FilterInputStream(Channels.newInputStream(channel)) {
+            private long remaining = length;
+
+            @Override
+            public int read() throws IOException {
+                if (remaining <= 0) {
+                    return -1;
+                }
+                int b = super.read();
+                if (b >= 0) {
+                    remaining--;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (remaining <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, remaining));
+                if (n > 0) {
+                    remaining -= n;
+                }
+                return n;
+            }
+        };
+    }
+
+    private static void writeFully(FileChannel channel, byte[] buffer, int length) throws IOException {
+        ByteBuffer wrapped = ByteBuffer.wrap(buffer, 0, length);
+        while (wrapped.hasRemaining()) {
+            channel.write(wrapped);
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // Not every filesystem lets a directory be synced; the rename itself is still atomic.
+        }
+    }
+}

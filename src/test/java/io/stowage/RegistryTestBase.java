@@ -1,0 +1,79 @@
+package io.stowage;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests: Stowage on a random port over real HTTP, real PostgreSQL
+ * ({@link TestDatabase}) and filesystem storage in a fresh directory. All subclasses share one
+ * application context, so each test uses repository names of its own ({@link #uniqueRepository}).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class RegistryTestBase {
+
+    private static final Path DATA_DIR;
+
+    static {
+        try {
+            DATA_DIR = Files.createTempDirectory("stowage-it-data");
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    protected final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    @DynamicPropertySource
+    static void registryProperties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", TestDatabase::jdbcUrl);
+        registry.add("spring.datasource.username", TestDatabase::username);
+        registry.add("spring.datasource.password", TestDatabase::password);
+        registry.add("stowage.data-dir", DATA_DIR::toString);
+    }
+
+    /** {@code http://localhost:<port>} */
+    protected String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    /** {@code localhost:<port>}, as clients such as skopeo name the registry. */
+    protected String registryHost() {
+        return "localhost:" + port;
+    }
+
+    /** The directory holding the filesystem storage ({@code <data-dir>/storage}). */
+    protected static Path storageRoot() {
+        return DATA_DIR.resolve("storage");
+    }
+
+    /** A repository name no other test uses, e.g. {@code test/blobs-1a2b3c4d}. */
+    protected static String uniqueRepository(String prefix) {
+        return "test/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofMinutes(5));
+    }
+
+    protected HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
