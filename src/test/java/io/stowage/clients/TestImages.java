@@ -34,6 +34,7 @@ final class TestImages {
     static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
     static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
     static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
     static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
@@ -243,6 +244,10 @@ final class TestImages {
 
     static Map<?, ?> readJson(byte[] bytes) {
         return JSON.readValue(bytes, Map.class);
+    }
+
+    static List<?> readJsonList(String json) {
+        return JSON.readValue(json, List.class);
     }
 
     static byte[] readBytes(Path file) {
