@@ -99,6 +99,15 @@ public class ManifestRecords {
         return id;
     }
 
+    /**
+     * Locks a manifest of the repository for deletion (waiting for index pushes that list it to commit);
+     * its id, if it exists.
+     */
+    public Optional<Long> lockForDeletion(long repositoryId, String digest) {
+        return jdbc.sql("select id from manifests where repository_id = ? and digest = ? for update")
+                .param(repositoryId).param(digest).query(Long.class).optional();
+    }
+
     /** Digests of the indexes in the repository that list this manifest. */
     public List<String> parentDigests(long manifestId) {
         return jdbc.sql("""

@@ -162,14 +162,14 @@ public class ManifestService {
             }
             return;
         }
-        ManifestRecord manifest = manifests.findByDigest(repository, ref.digest().toString(), false)
+        long manifestId = manifests.lockForDeletion(repositoryId, ref.digest().toString())
                 .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref));
-        List<String> parents = manifests.parentDigests(manifest.id());
+        List<String> parents = manifests.parentDigests(manifestId);
         if (!parents.isEmpty()) {
             throw new RegistryException(ErrorCode.DENIED, 409, "manifest " + ref + " is listed by index "
                     + String.join(", ", parents) + "; delete the index first", Map.of("parents", parents));
         }
-        manifests.delete(manifest.id());
+        manifests.delete(manifestId);
     }
 
     private static void requireSize(Descriptor descriptor, long actual) {
