@@ -15,10 +15,13 @@ import io.stowage.clients.TestImages.ImageIndex;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * podman 4 pushing images it stored itself (so manifests it writes, which for OCI omit {@code mediaType}
- * and rely on Content-Type) and pulling them back into an emptied store.
+ * podman 4 pushing images from its own store (manifests it converts, builds or lists itself, not only
+ * copies) and pulling them back into an emptied store; and pulling one platform out of an index, also
+ * when the manifests have no {@code mediaType} and only the Content-Type Stowage serves says what they are.
  */
 class PodmanIT extends RegistryTestBase {
 
@@ -108,10 +111,12 @@ class PodmanIT extends RegistryTestBase {
         assertEquals(arm64.imageId(), pulledArm64, "linux/arm64 image id");
     }
 
-    @Test
-    void pullsThePlatformAskedForFromAnIndex() {
+    /** With {@code declareMediaType} false, podman must go by the Content-Type Stowage serves the manifests with. */
+    @ParameterizedTest(name = "manifests declare mediaType: {0}")
+    @ValueSource(booleans = {true, false})
+    void pullsThePlatformAskedForFromAnIndex(boolean declareMediaType) {
         Skopeo.require();
-        ImageIndex index = TestImages.randomMultiArchIndex();
+        ImageIndex index = TestImages.randomMultiArchIndex(declareMediaType);
         Path layout = temp.resolve("layout");
         TestImages.writeOciLayout(layout, "v1", index);
         String reference = registryHost() + "/" + uniqueRepository("podman-multiarch") + ":v1";

@@ -32,11 +32,29 @@ class SkopeoIT extends RegistryTestBase {
 
     @Test
     void multiArchOciIndexRoundTripsByteForByte() throws Exception {
-        ImageIndex index = TestImages.randomMultiArchIndex();
+        assertMultiArchRoundTrip(TestImages.randomMultiArchIndex(), "skopeo-multiarch");
+    }
+
+    @Test
+    void manifestsWithoutMediaTypeKeepTheirBytesAndContentType() throws Exception {
+        // containers/image sends such manifests with the Content-Type it infers; Stowage must store and serve that.
+        ImageIndex index = TestImages.randomMultiArchIndex(false);
+        String repository = assertMultiArchRoundTrip(index, "skopeo-no-mediatype");
+
+        assertServedAs(repository, index.index(), TestImages.OCI_INDEX);
+        for (Image platform : index.images()) {
+            assertEquals(null, TestImages.readJson(platform.manifest().bytes()).get("mediaType"));
+            assertServedAs(repository, platform.manifest(), TestImages.OCI_MANIFEST);
+        }
+    }
+
+    /** Copies {@code index} in and out with skopeo, checks every byte, returns the repository used. */
+    private String assertMultiArchRoundTrip(ImageIndex index, String prefix) throws Exception {
+        String repository = uniqueRepository(prefix);
         Path source = temp.resolve("source");
         Path copy = temp.resolve("copy");
         TestImages.writeOciLayout(source, "v1", index);
-        String image = "docker://" + registryHost() + "/" + uniqueRepository("skopeo-multiarch") + ":v1";
+        String image = "docker://" + registryHost() + "/" + repository + ":v1";
 
         Skopeo.succeed("copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "oci:" + source + ":v1", image);
         Skopeo.succeed("copy", "--all", "--preserve-digests", "--src-tls-verify=false", image, "oci:" + copy + ":v1");
@@ -62,6 +80,15 @@ class SkopeoIT extends RegistryTestBase {
             assertEquals(platform.architecture(), inspected.get("Architecture"));
             assertEquals(platform.layers().stream().map(Blob::digest).toList(), inspected.get("Layers"));
         }
+        return repository;
+    }
+
+    private void assertServedAs(String repository, Blob manifest, String contentType) throws Exception {
+        HttpResponse<byte[]> served = http.send(request("/v2/" + repository + "/manifests/" + manifest.digest())
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, served.statusCode(), () -> new String(served.body(), StandardCharsets.UTF_8));
+        assertEquals(contentType, served.headers().firstValue("Content-Type").orElse(null), manifest.digest());
+        assertArrayEquals(manifest.bytes(), served.body(), manifest.digest());
     }
 
     @Test

@@ -108,6 +108,15 @@ final class TestImages {
 
     /** An image for {@code os/architecture} with {@code layerCount} layers of random files. */
     static Image randomImage(Format format, String os, String architecture, int layerCount) {
+        return randomImage(format, os, architecture, layerCount, true);
+    }
+
+    /**
+     * As {@link #randomImage(Format, String, String, int)}; without {@code declareMediaType} the manifest has
+     * no {@code mediaType} field, as OCI manifests written by older tools (the field was optional before
+     * image-spec 1.1): registries must then go by the Content-Type the client pushes it with.
+     */
+    static Image randomImage(Format format, String os, String architecture, int layerCount, boolean declareMediaType) {
         String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
         String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         List<Blob> layers = new ArrayList<>();
@@ -139,6 +148,9 @@ final class TestImages {
                 "mediaType", format.manifestType,
                 "config", configBlob.descriptor(),
                 "layers", layers.stream().map(Blob::descriptor).toList());
+        if (!declareMediaType) {
+            manifest.remove("mediaType");
+        }
         if (format == Format.OCI) {
             manifest.put("annotations", ordered("io.stowage.test.nonce", nonce));
         }
@@ -148,9 +160,14 @@ final class TestImages {
 
     /** An OCI index over two OCI images, linux/amd64 and linux/arm64. */
     static ImageIndex randomMultiArchIndex() {
+        return randomMultiArchIndex(true);
+    }
+
+    /** As {@link #randomMultiArchIndex()}; without {@code declareMediaType} no manifest has a {@code mediaType}. */
+    static ImageIndex randomMultiArchIndex(boolean declareMediaType) {
         List<Image> images = List.of(
-                randomImage(Format.OCI, "linux", "amd64", 2),
-                randomImage(Format.OCI, "linux", "arm64", 2));
+                randomImage(Format.OCI, "linux", "amd64", 2, declareMediaType),
+                randomImage(Format.OCI, "linux", "arm64", 2, declareMediaType));
         List<Map<String, Object>> manifests = new ArrayList<>();
         for (Image image : images) {
             Map<String, Object> descriptor = image.manifest().descriptor();
@@ -158,6 +175,9 @@ final class TestImages {
             manifests.add(descriptor);
         }
         Map<String, Object> index = ordered("schemaVersion", 2, "mediaType", OCI_INDEX, "manifests", manifests);
+        if (!declareMediaType) {
+            index.remove("mediaType");
+        }
         return new ImageIndex(new Blob(OCI_INDEX, prettyJson(index)), images);
     }
 
