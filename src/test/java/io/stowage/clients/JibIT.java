@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 
@@ -171,7 +173,7 @@ class JibIT extends RegistryTestBase {
         Files.writeString(files.resolve("run"), "#!/bin/sh\necho hello from jib\n");
         Files.writeString(files.resolve("nonce.txt"), UUID.randomUUID() + "\n");
         byte[] data = new byte[256 * 1024];
-        new java.util.Random().nextBytes(data);
+        new Random().nextBytes(data);
         Files.write(files.resolve("data.bin"), data);
         return FileEntriesLayer.builder()
                 .setName("app")
@@ -207,7 +209,7 @@ class JibIT extends RegistryTestBase {
         HttpResponse<Void> response = http.send(request("/v2/" + repository + "/manifests/" + tag)
                 .header("Accept", String.join(", ", TestImages.OCI_MANIFEST, TestImages.DOCKER_MANIFEST,
                         TestImages.OCI_INDEX, TestImages.DOCKER_MANIFEST_LIST))
-                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding());
         assertEquals(200, response.statusCode(), "HEAD manifest " + tag);
         return response.headers().firstValue("Docker-Content-Digest").orElse(null);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import io.stowage.RegistryTestBase;
 import io.stowage.clients.TestImages.Format;
@@ -147,7 +149,7 @@ class PodmanIT extends RegistryTestBase {
     /** Builds a one-layer image {@code FROM scratch} with podman (no container runs) and returns its id. */
     private String buildFromScratch(String architecture) throws Exception {
         Path context = Files.createDirectories(temp.resolve("context-" + architecture));
-        Files.writeString(context.resolve("hello.txt"), "hello " + java.util.UUID.randomUUID() + "\n");
+        Files.writeString(context.resolve("hello.txt"), "hello " + UUID.randomUUID() + "\n");
         Files.writeString(context.resolve("Containerfile"), """
                 FROM scratch
                 COPY hello.txt /hello.txt
@@ -201,7 +203,7 @@ class PodmanIT extends RegistryTestBase {
         assertEquals(digest, response.headers().firstValue("Docker-Content-Digest").orElse(null));
         assertEquals(digest, TestImages.sha256(response.body()), "served bytes hash to the pushed digest");
         Map<?, ?> manifest = TestImages.readJson(response.body());
-        Map<String, Object> result = new java.util.HashMap<>();
+        Map<String, Object> result = new HashMap<>();
         result.put("Content-Type", response.headers().firstValue("Content-Type").orElse(null));
         if (manifest.containsKey("mediaType")) {
             result.put("mediaType", manifest.get("mediaType"));
