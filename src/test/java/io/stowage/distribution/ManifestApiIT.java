@@ -396,6 +396,31 @@ class ManifestApiIT extends RegistryTestBase {
     }
 
     @Test
+    void blobDeletedFromTheRepositoryCannotBeReferencedAgain() {
+        String repository = uniqueRepository("manifest-deletedblob");
+        Blob config = registry.pushConfig(repository, OCI_CONFIG);
+        Blob layer = registry.pushRandomBlob(repository, 10);
+        assertThat(registry.delete("/v2/" + repository + "/blobs/" + layer.digest()).statusCode()).isEqualTo(202);
+
+        assertError(registry.putManifest(repository, "v1", OCI_MANIFEST,
+                imageManifest(OCI_MANIFEST, config, List.of(layer))), 400, "MANIFEST_BLOB_UNKNOWN");
+    }
+
+    @Test
+    void blobOfADeletedManifestCanThenBeDeleted() {
+        String repository = uniqueRepository("manifest-freeblob");
+        Blob config = registry.pushConfig(repository, OCI_CONFIG);
+        Blob layer = registry.pushRandomBlob(repository, 10);
+        Manifest manifest = registry.pushManifest(repository, "v1", OCI_MANIFEST,
+                imageManifest(OCI_MANIFEST, config, List.of(layer)));
+        assertError(registry.delete("/v2/" + repository + "/blobs/" + layer.digest()), 409, "DENIED");
+
+        assertThat(registry.delete(manifestPath(repository, manifest.digest())).statusCode()).isEqualTo(202);
+
+        assertThat(registry.delete("/v2/" + repository + "/blobs/" + layer.digest()).statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void subjectMayBeAbsentAndIsAcknowledgedWithOciSubject() {
         String repository = uniqueRepository("manifest-subject");
         Blob empty = registry.pushBlob(repository, "{}".getBytes(StandardCharsets.UTF_8), OCI_EMPTY);

@@ -318,6 +318,44 @@ class UploadApiIT extends RegistryTestBase {
         assertThat(status(location).headers().firstValue("Range")).hasValue("0-0");
     }
 
+    /** Sends a PATCH whose body stops short of its Content-Length, then closes the connection. */
+    private void interruptedPatch(String location, byte[] sent, int declaredLength) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("PATCH " + location + " HTTP/1.1\r\nHost: localhost:" + port + "\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + declaredLength + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(sent);
+            out.flush();
+            socket.shutdownOutput();
+            socket.getInputStream().readAllBytes(); // whatever the server answers, if anything
+        }
+    }
+
+    @Test
+    void interruptedChunkKeepsWhatArrivedAndTheUploadCanResume() throws Exception {
+        // The resumable push of the spec's use cases: the client asks where the upload stands and goes on from there.
+        String repository = uniqueRepository("upload-resume");
+        byte[] content = RegistryClient.randomBytes(3000);
+        String digest = RegistryClient.sha256(content);
+        String location = registry.startUpload(repository);
+        assertThat(patch(location, Arrays.copyOfRange(content, 0, 1000), "0-999").statusCode()).isEqualTo(202);
+
+        interruptedPatch(location, Arrays.copyOfRange(content, 1000, 1500), 2000);
+
+        HttpResponse<String> status = status(location);
+        assertThat(status.statusCode()).isEqualTo(204);
+        String range = status.headers().firstValue("Range").orElseThrow();
+        assertThat(range).isIn("0-999", "0-1499");
+        int received = Integer.parseInt(range.substring(2)) + 1;
+        HttpResponse<String> rest = patch(location, Arrays.copyOfRange(content, received, 3000),
+                received + "-2999");
+        assertThat(rest.statusCode()).as(rest.body()).isEqualTo(202);
+        assertCreated(put(location, digest, null, null), repository, digest);
+        assertBlob(repository, digest, content);
+    }
+
     // ---------------------------------------------------------------- digests
 
     @Test
