@@ -38,7 +38,8 @@ public class ManifestParser {
             throw invalid("manifest must be a JSON object");
         }
         JsonNode schemaVersion = root.get("schemaVersion");
-        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || schemaVersion.longValue() != 2) {
+        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || !schemaVersion.canConvertToLong()
+                || schemaVersion.longValue() != 2) {
             throw invalid("schemaVersion must be 2");
         }
         String mediaType = mediaType(root, contentType);
@@ -167,6 +168,10 @@ public class ManifestParser {
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             if (!entry.getValue().isString()) {
                 throw invalid(where + "." + entry.getKey() + " must be a string");
+            }
+            // PostgreSQL text and jsonb cannot hold U+0000; no tool writes it into an annotation.
+            if (entry.getKey().indexOf('\u0000') >= 0 || entry.getValue().stringValue().indexOf('\u0000') >= 0) {
+                throw invalid(where + " must not contain U+0000");
             }
             result.put(entry.getKey(), entry.getValue().stringValue());
         }
