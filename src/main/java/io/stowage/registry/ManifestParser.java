@@ -169,10 +169,6 @@ public class ManifestParser {
             if (!entry.getValue().isString()) {
                 throw invalid(where + "." + entry.getKey() + " must be a string");
             }
-            // PostgreSQL text and jsonb cannot hold U+0000; no tool writes it into an annotation.
-            if (entry.getKey().indexOf('\u0000') >= 0 || entry.getValue().stringValue().indexOf('\u0000') >= 0) {
-                throw invalid(where + " must not contain U+0000");
-            }
             result.put(entry.getKey(), entry.getValue().stringValue());
         }
         return result;

@@ -260,10 +260,6 @@ class ErrorsIT extends RegistryTestBase {
                 utf8("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\"}{\"x\":1}"),
                 utf8("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"x\":\"\\ud800\"}"),
                 utf8("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + config
-                        + ",\"layers\":[],\"annotations\":{\"a\":\"\\u0000\"}}"),
-                utf8("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + config
-                        + ",\"layers\":[],\"annotations\":{\"a\\u0000\":\"b\"}}"),
-                utf8("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":" + config
                         + ",\"layers\":[],\"annotations\":{\"a\":\"\\ud800\"}}")));
         for (byte[] body : bodies) {
             cases.add(with("PUT", manifestPath, body, "Content-Type", OCI_MANIFEST));
@@ -336,6 +332,10 @@ class ErrorsIT extends RegistryTestBase {
                     + new String(RegistryClient.toJson(image.descriptor()), StandardCharsets.UTF_8) + "}");
             HttpResponse<String> put = registry.putManifest(repository, RegistryClient.sha256(body), OCI_MANIFEST, body);
             softly.assertThat(put.statusCode()).as("annotations %s -> %s", annotations, put.body()).isIn(201, 400);
+            if (annotations.contains("u0000")) {
+                // U+0000 is a valid JSON string character: the spec gives no reason to refuse it.
+                softly.assertThat(put.statusCode()).as("annotations %s -> %s", annotations, put.body()).isEqualTo(201);
+            }
             if (put.statusCode() == 201) {
                 softly.assertThat(registry.getBytes("/v2/" + repository + "/manifests/" + RegistryClient.sha256(body))
                         .body()).as("bytes of %s", annotations).isEqualTo(body);
@@ -346,6 +346,7 @@ class ErrorsIT extends RegistryTestBase {
         softly.assertAll();
         HttpResponse<String> referrers = registry.get("/v2/" + repository + "/referrers/" + image.digest());
         assertThat(referrers.statusCode()).as(referrers.body()).isEqualTo(200);
+        assertThat(referrers.body()).contains("x\\u0000y");
     }
 
     @Test
