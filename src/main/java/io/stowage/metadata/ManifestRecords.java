@@ -64,7 +64,7 @@ public class ManifestRecords {
         Optional<Long> inserted = jdbc.sql("""
                 insert into manifests (repository_id, digest, media_type, artifact_type, payload, config_digest,
                                        subject_digest, annotations, total_size)
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (repository_id, digest) do nothing
                 returning id""")
                 .param(manifest.repositoryId()).param(manifest.digest()).param(manifest.mediaType())
@@ -123,7 +123,7 @@ public class ManifestRecords {
     /** Manifests of the repository whose subject is {@code subject}, optionally of one artifact type. */
     public List<ReferrerRecord> referrers(String repository, String subject, String artifactType) {
         return jdbc.sql("""
-                select m.digest, m.media_type, length(m.payload) as size, m.artifact_type, m.annotations::text as annotations_json
+                select m.digest, m.media_type, length(m.payload) as size, m.artifact_type, m.annotations as annotations_json
                 from manifests m join repositories r on r.id = m.repository_id
                 where r.name = ? and m.subject_digest = ? and (cast(? as text) is null or m.artifact_type = ?)
                 order by m.digest""")

@@ -15,6 +15,7 @@ import io.stowage.metadata.RepositoryRecords;
 import io.stowage.metadata.TagRecords;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Pushing, reading and deleting manifests, with every reference they make checked. */
@@ -29,7 +30,8 @@ public class ManifestService {
     private final RepositoryService repositories;
     private final BlobService blobService;
     private final StowageProperties properties;
-    private final JsonMapper json = JsonMapper.builder().build();
+    // Pure ASCII out: the annotations column then holds any string the spec allows, U+0000 included.
+    private final JsonMapper json = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     public ManifestService(ManifestParser parser, ManifestRecords manifests, BlobRecords blobs, TagRecords tags,
                            RepositoryRecords repositoryRecords, RepositoryService repositories,
