@@ -20,7 +20,7 @@ public class StorageConfiguration {
         return switch (properties.storage().type()) {
             case FILESYSTEM -> {
                 log.info("Blob storage: filesystem under {}", properties.filesystemRoot().toAbsolutePath());
-                yield new FilesystemBlobStore(properties.filesystemRoot());
+                yield new FilesystemBlobStore(properties.filesystemRoot(), properties.storage().filesystem().fsync());
             }
         };
     }

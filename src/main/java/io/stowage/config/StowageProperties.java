@@ -36,8 +36,12 @@ public record StowageProperties(
         FILESYSTEM
     }
 
-    /** @param root directory of the filesystem backend; empty means {@code <data-dir>/storage} */
-    public record Filesystem(Path root) {
+    /**
+     * @param root directory of the filesystem backend; empty means {@code <data-dir>/storage}
+     * @param fsync force every blob to disk before it becomes visible, so that a power loss cannot leave a
+     *     truncated blob behind; turning it off trades that safety for write throughput
+     */
+    public record Filesystem(Path root, @DefaultValue("true") boolean fsync) {
     }
 
     /**

@@ -25,18 +25,25 @@ import io.stowage.storage.PartialWriteException;
 
 /**
  * Blobs as files under a root directory. Uploads are written under {@code uploads/<id>}, flushed to disk,
- * then renamed to their content-addressed key: a half-written blob is never at a blob's key.
+ * then renamed to their content-addressed key: a half-written blob is never at a blob's key. Flushing runs
+ * behind the writer ({@link BackgroundFlush}), so durability costs little throughput.
  */
 public class FilesystemBlobStore implements BlobStore {
 
-    private static final int BUFFER_SIZE = 1 << 20;
+    private static final int BUFFER_SIZE = 256 << 10;
     // A file needs no state beyond its name.
     private static final String STATE = "file";
 
     private final Path root;
     private final Path uploads;
+    private final boolean fsync;
 
-    public FilesystemBlobStore(Path root) throws IOException {
+    /**
+     * @param fsync whether an upload is forced to disk before it is renamed to its blob key (durable across
+     *     power loss); without it, as CNCF distribution does, a crash of the machine may leave a truncated blob
+     */
+    public FilesystemBlobStore(Path root, boolean fsync) throws IOException {
+        this.fsync = fsync;
         this.root = root.toAbsolutePath().normalize();
         this.uploads = this.root.resolve("uploads");
         Files.createDirectories(uploads);
@@ -46,7 +53,8 @@ public class FilesystemBlobStore implements BlobStore {
     @Override
     public UploadWrite writeUpload(String uploadId, String state, long offset, InputStream data) throws IOException {
         Path file = uploadFile(uploadId);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             BackgroundFlush flush = fsync ? new BackgroundFlush(channel) : null) {
             long size = channel.size();
             if (size < offset) {
                 throw new IOException("upload " + uploadId + " holds " + size + " bytes, expected at least " + offset);
@@ -70,6 +78,9 @@ public class FilesystemBlobStore implements BlobStore {
                 }
                 writeFully(channel, buffer, filled);
                 written += filled;
+                if (flush != null) {
+                    flush.wrote(filled);
+                }
                 if (readFailure != null) {
                     throw new PartialWriteException(written, STATE, readFailure);
                 }
@@ -101,8 +112,10 @@ public class FilesystemBlobStore implements BlobStore {
             Files.deleteIfExists(source);
             return key;
         }
-        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
-            channel.force(true);
+        if (fsync) {
+            try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
         }
         Files.createDirectories(target.getParent());
         try {
@@ -111,7 +124,9 @@ public class FilesystemBlobStore implements BlobStore {
             // Another upload of the same content won the race; the bytes are identical.
             Files.deleteIfExists(source);
         }
-        syncDirectory(target.getParent());
+        if (fsync) {
+            syncDirectory(target.getParent());
+        }
         return key;
     }
 
