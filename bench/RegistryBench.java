@@ -627,6 +627,7 @@ public class RegistryBench {
         final int warmupSeconds;
         final int timeoutSeconds;
         final int maxErrorReports;
+        final boolean syncBetween;
         final List<Result> results = new ArrayList<>();
         final PrintStream errorsOut;
         final AtomicInteger reported = new AtomicInteger();
@@ -653,6 +654,7 @@ public class RegistryBench {
             this.warmupSeconds = o.integer("warmup-seconds", 3);
             this.timeoutSeconds = o.integer("request-timeout-seconds", 300);
             this.maxErrorReports = o.integer("max-error-reports", 20);
+            this.syncBetween = o.integer("sync", 1) == 1;
             String errors = o.str("errors", null);
             this.errorsOut = errors == null ? System.err
                     : new PrintStream(Files.newOutputStream(Path.of(errors)), true, StandardCharsets.UTF_8);
@@ -749,13 +751,39 @@ public class RegistryBench {
             T run() throws Exception;
         }
 
+        /**
+         * Runs one measured scenario: first lets the page cache write back what earlier scenarios left dirty
+         * (so one scenario's writeback does not slow the next), then records the server's and the client's CPU.
+         */
         <T> T cpuPhase(Map<String, Double> cpu, String key, Phase<T> phase) throws Exception {
+            if (syncBetween) {
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder("sync").inheritIO().start();
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroy();
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (s > 1) {
+                    log("  (sync before %s took %.1f s)", key, s);
+                }
+            }
             double before = sampler == null ? 0 : sampler.cpuSeconds();
+            double mainBefore = sampler == null ? 0 : sampler.mainCpuSeconds();
+            long clientBefore = clientCpuNanos();
             T t = phase.run();
+            String server = "";
             if (sampler != null) {
                 cpu.put(key, sampler.cpuSeconds() - before);
+                server = String.format(Locale.ROOT, ", server CPU %.1f s (main process %.1f s)", cpu.get(key),
+                        sampler.mainCpuSeconds() - mainBefore);
             }
+            log("  %-48s client CPU %.1f s%s", key, (clientCpuNanos() - clientBefore) / 1e9, server);
             return t;
+        }
+
+        static long clientCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
         }
 
         void writeResults() throws IOException {
@@ -1372,6 +1400,12 @@ public class RegistryBench {
                 }
             }
             return ticks / (double) clkTck;
+        }
+
+        /** CPU seconds of the main process alone (all its threads). */
+        double mainCpuSeconds() {
+            long[] st = stat(pid);
+            return st == null ? 0 : st[1] / (double) clkTck;
         }
 
         /** {ppid, utime+stime+cutime+cstime} from /proc/pid/stat, or null. */
