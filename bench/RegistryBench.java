@@ -884,21 +884,24 @@ public class RegistryBench {
                 }
             }
             runClients(8, warmImages, errors, "warmup", null);
+            // Manifest reads of all four kinds at full concurrency, so that neither the server's nor this
+            // client's JIT is still compiling the read paths when the first manifest scenario is measured.
             long deadline = System.nanoTime() + warmupSeconds * 1_000_000_000L;
-            try (Conn c = new Conn(base, timeoutSeconds)) {
-                int i = 0;
-                while (System.nanoTime() < deadline) {
-                    Image im = warmImages.get(i++ % warmImages.size());
-                    for (String kind : List.of("GET", "HEAD")) {
+            parallel(manifestClients, i -> {
+                try (Conn c = new Conn(base, timeoutSeconds)) {
+                    int k = i;
+                    while (System.nanoTime() < deadline) {
+                        Image im = warmImages.get(k % warmImages.size());
                         try {
-                            manifestOnce(c, im, kind, (i & 1) == 0);
+                            manifestOnce(c, im, (k & 1) == 0 ? "GET" : "HEAD", (k & 2) == 0);
                         } catch (Failure | IOException e) {
                             errors.incrementAndGet();
                             fail("warmup", c, e.getMessage(), null, e);
                         }
+                        k++;
                     }
                 }
-            }
+            });
             log("warm-up done in %.1f s%s", (System.nanoTime() - t0) / 1e9,
                     errors.get() > 0 ? ", " + errors.get() + " errors" : "");
             if (errors.get() > 0) {
@@ -1192,11 +1195,11 @@ public class RegistryBench {
         Void manifests(String key, List<Image> set, String method, boolean byDigest) throws Exception {
             AtomicLong errors = new AtomicLong();
             AtomicLong count = new AtomicLong();
-            // One second of unmeasured load first, then a window of manifestSeconds.
+            // Two seconds of unmeasured load first, then a window of manifestSeconds.
             long[] window = new long[2];
             Thread marker = new Thread(() -> {
                 try {
-                    Thread.sleep(1000);
+                    Thread.sleep(2000);
                     count.set(0);
                     window[0] = System.nanoTime();
                     Thread.sleep(manifestSeconds * 1000L);
