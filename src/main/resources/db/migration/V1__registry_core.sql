@@ -39,7 +39,8 @@ create table manifests (
     payload        bytea not null,
     config_digest  text,
     subject_digest text,
-    annotations    jsonb,
+    -- JSON text with every non-ASCII character escaped: jsonb cannot hold the U+0000 that the spec allows.
+    annotations    text,
     -- The manifest itself plus every blob and child manifest it references (one level).
     total_size     bigint not null,
     created_at     timestamptz not null default now(),

@@ -33,6 +33,7 @@ public class EmbeddedPostgresConfiguration {
         Path cluster = properties.dataDir().resolve("postgres").toAbsolutePath();
         Files.createDirectories(cluster);
         log.info("No spring.datasource.url set: starting embedded PostgreSQL with its data in {}", cluster);
+        stopOrphanedServer(cluster);
         return EmbeddedPostgres.builder()
                 .setDataDirectory(cluster)
                 .setCleanDataDirectory(false)
@@ -47,6 +48,34 @@ public class EmbeddedPostgresConfiguration {
         config.setMaximumPoolSize(20);
         config.setPoolName("stowage-embedded");
         return new HikariDataSource(config);
+    }
+
+    /**
+     * If Stowage died without stopping its PostgreSQL (kill -9, OOM), that server still holds the cluster
+     * and a new one could not start. Its clients are gone with the old process, so it is asked to stop.
+     */
+    private static void stopOrphanedServer(Path cluster) throws IOException {
+        Path pidFile = cluster.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+        } catch (RuntimeException e) {
+            return;
+        }
+        ProcessHandle.of(pid)
+                .filter(process -> process.info().command().map(command -> command.contains("postgres")).orElse(false))
+                .ifPresent(process -> {
+                    log.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier Stowage", pid, cluster);
+                    process.destroy();
+                    try {
+                        process.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        process.destroyForcibly();
+                    }
+                });
     }
 
     /** Matches when the environment names no external database. */

@@ -16,7 +16,15 @@ class OciErrorController implements ErrorController {
     ResponseEntity<OciError> error(HttpServletRequest request) {
         Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = statusAttribute instanceof Integer code ? code : 500;
-        ErrorCode code = switch (status) {
+        ErrorCode code = codeFor(status);
+        Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+        return OciErrorHandler.respond(status, code,
+                message instanceof String text && !text.isBlank() ? text : null, null, null);
+    }
+
+    /** The OCI code for an error status raised outside the controllers. */
+    static ErrorCode codeFor(int status) {
+        return switch (status) {
             case 401 -> ErrorCode.UNAUTHORIZED;
             case 403 -> ErrorCode.DENIED;
             case 404, 405 -> ErrorCode.UNSUPPORTED;
@@ -24,8 +32,5 @@ class OciErrorController implements ErrorController {
             case 503 -> ErrorCode.UNAVAILABLE;
             default -> status >= 500 ? ErrorCode.UNKNOWN : ErrorCode.UNSUPPORTED;
         };
-        Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-        return OciErrorHandler.respond(status, code,
-                message instanceof String text && !text.isBlank() ? text : null, null, null);
     }
 }

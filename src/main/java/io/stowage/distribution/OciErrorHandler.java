@@ -82,6 +82,10 @@ class OciErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<OciError> unexpected(Exception e, HttpServletRequest request) {
+        if (isMalformedQuery(e)) {
+            // Tomcat parses the query string lazily and throws when a parameter is first read (e.g. ?n=%zz).
+            return respond(400, ErrorCode.UNSUPPORTED, "malformed query string", null, null);
+        }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(500, ErrorCode.UNKNOWN, "internal error", null, null);
     }
@@ -93,6 +97,15 @@ class OciErrorHandler {
             builder.headers(headers);
         }
         return builder.body(OciError.of(code, message, detail));
+    }
+
+    private static boolean isMalformedQuery(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isClientAbort(Throwable e) {

@@ -47,6 +47,15 @@ public class BlobRecords {
                 on conflict do nothing""").param(repositoryId).param(digest).update();
     }
 
+    /**
+     * Locks the repository's link to a blob for the rest of the transaction (waiting for manifest pushes
+     * that reference it to commit); false when there is no such link.
+     */
+    public boolean lockLink(long repositoryId, String digest) {
+        return jdbc.sql("select 1 from repository_blobs where repository_id = ? and digest = ? for update")
+                .param(repositoryId).param(digest).query(Integer.class).optional().isPresent();
+    }
+
     public boolean unlink(long repositoryId, String digest) {
         return jdbc.sql("delete from repository_blobs where repository_id = ? and digest = ?")
                 .param(repositoryId).param(digest).update() > 0;

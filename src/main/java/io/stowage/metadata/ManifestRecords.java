@@ -64,7 +64,7 @@ public class ManifestRecords {
         Optional<Long> inserted = jdbc.sql("""
                 insert into manifests (repository_id, digest, media_type, artifact_type, payload, config_digest,
                                        subject_digest, annotations, total_size)
-                values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (repository_id, digest) do nothing
                 returning id""")
                 .param(manifest.repositoryId()).param(manifest.digest()).param(manifest.mediaType())
@@ -99,6 +99,15 @@ public class ManifestRecords {
         return id;
     }
 
+    /**
+     * Locks a manifest of the repository for deletion (waiting for index pushes that list it to commit);
+     * its id, if it exists.
+     */
+    public Optional<Long> lockForDeletion(long repositoryId, String digest) {
+        return jdbc.sql("select id from manifests where repository_id = ? and digest = ? for update")
+                .param(repositoryId).param(digest).query(Long.class).optional();
+    }
+
     /** Digests of the indexes in the repository that list this manifest. */
     public List<String> parentDigests(long manifestId) {
         return jdbc.sql("""
@@ -114,7 +123,7 @@ public class ManifestRecords {
     /** Manifests of the repository whose subject is {@code subject}, optionally of one artifact type. */
     public List<ReferrerRecord> referrers(String repository, String subject, String artifactType) {
         return jdbc.sql("""
-                select m.digest, m.media_type, length(m.payload) as size, m.artifact_type, m.annotations::text as annotations_json
+                select m.digest, m.media_type, length(m.payload) as size, m.artifact_type, m.annotations as annotations_json
                 from manifests m join repositories r on r.id = m.repository_id
                 where r.name = ? and m.subject_digest = ? and (cast(? as text) is null or m.artifact_type = ?)
                 order by m.digest""")

@@ -55,13 +55,16 @@ public class BlobService {
     public void delete(String repository, Digest digest) {
         requireDeletion();
         long repositoryId = repositories.requireId(repository);
+        // Lock first: a manifest push referencing the blob holds a share lock on the link until it commits,
+        // so the reference check below sees it.
+        if (!blobs.lockLink(repositoryId, digest.toString())) {
+            throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown to repository: " + digest);
+        }
         if (blobs.isReferenced(repositoryId, digest.toString())) {
             throw new RegistryException(ErrorCode.DENIED, 409,
                     "blob " + digest + " is referenced by a manifest of " + repository + "; delete the manifest first", null);
         }
-        if (!blobs.unlink(repositoryId, digest.toString())) {
-            throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown to repository: " + digest);
-        }
+        blobs.unlink(repositoryId, digest.toString());
     }
 
     void requireDeletion() {

@@ -14,6 +14,10 @@ public class CatalogService {
     }
 
     public Page list(String last, Integer n) {
+        // As the tag list does for its last: anything else is no name, and PostgreSQL refuses some of it (NUL).
+        if (last != null && !last.isEmpty()) {
+            RepositoryName.validate(last);
+        }
         return Page.of(n, limit -> repositories.namesWithContent(last, limit));
     }
 }

@@ -38,7 +38,8 @@ public class ManifestParser {
             throw invalid("manifest must be a JSON object");
         }
         JsonNode schemaVersion = root.get("schemaVersion");
-        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || schemaVersion.longValue() != 2) {
+        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || !schemaVersion.canConvertToLong()
+                || schemaVersion.longValue() != 2) {
             throw invalid("schemaVersion must be 2");
         }
         String mediaType = mediaType(root, contentType);

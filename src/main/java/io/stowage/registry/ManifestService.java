@@ -15,6 +15,7 @@ import io.stowage.metadata.RepositoryRecords;
 import io.stowage.metadata.TagRecords;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Pushing, reading and deleting manifests, with every reference they make checked. */
@@ -29,7 +30,8 @@ public class ManifestService {
     private final RepositoryService repositories;
     private final BlobService blobService;
     private final StowageProperties properties;
-    private final JsonMapper json = JsonMapper.builder().build();
+    // Pure ASCII out: the annotations column then holds any string the spec allows, U+0000 included.
+    private final JsonMapper json = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     public ManifestService(ManifestParser parser, ManifestRecords manifests, BlobRecords blobs, TagRecords tags,
                            RepositoryRecords repositoryRecords, RepositoryService repositories,
@@ -162,14 +164,14 @@ public class ManifestService {
             }
             return;
         }
-        ManifestRecord manifest = manifests.findByDigest(repository, ref.digest().toString(), false)
+        long manifestId = manifests.lockForDeletion(repositoryId, ref.digest().toString())
                 .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref));
-        List<String> parents = manifests.parentDigests(manifest.id());
+        List<String> parents = manifests.parentDigests(manifestId);
         if (!parents.isEmpty()) {
             throw new RegistryException(ErrorCode.DENIED, 409, "manifest " + ref + " is listed by index "
                     + String.join(", ", parents) + "; delete the index first", Map.of("parents", parents));
         }
-        manifests.delete(manifest.id());
+        manifests.delete(manifestId);
     }
 
     private static void requireSize(Descriptor descriptor, long actual) {

@@ -19,6 +19,10 @@ public class ReferrerService {
     /** Never fails for lack of a repository or subject: there are then no referrers. */
     public List<ReferrerRecord> list(String repository, Digest subject, String artifactType) {
         RepositoryName.validate(repository);
+        if (artifactType != null && !MediaTypes.isValid(artifactType)) {
+            // Only valid media types are recorded, so nothing matches (and PostgreSQL refuses some text, e.g. NUL).
+            return List.of();
+        }
         return manifests.referrers(repository, subject.toString(), artifactType);
     }
 }

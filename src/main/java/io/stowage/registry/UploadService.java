@@ -65,6 +65,7 @@ public class UploadService {
     }
 
     public UploadStatus status(String repository, UUID id) {
+        RepositoryName.validate(repository);
         UploadRecord upload = require(repository, id);
         return new UploadStatus(id, upload.received());
     }
