@@ -38,6 +38,11 @@ public class EmbeddedPostgresConfiguration {
                 .setDataDirectory(cluster)
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "200")
+                // The library starts PostgreSQL for throwaway test databases (-F, asynchronous commit); this is
+                // the registry's metadata, so it must survive a crash like the blobs do.
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .start();
     }
 
