@@ -13,29 +13,36 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ManifestRecords {
 
+    private static final String NO_PAYLOAD = "null::bytea, length(m.payload)";
+
     private final JdbcClient jdbc;
 
     public ManifestRecords(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** A manifest of the named repository by digest; {@code withPayload} false fetches only its size. */
-    public Optional<ManifestRecord> findByDigest(String repository, String digest, boolean withPayload) {
-        return jdbc.sql("select m.id, m.digest, m.media_type, " + payload(withPayload)
+    /** A manifest of the named repository by digest, without its bytes ({@link #payload}). */
+    public Optional<ManifestRecord> findByDigest(String repository, String digest) {
+        return jdbc.sql("select m.id, m.digest, m.media_type, " + NO_PAYLOAD
                         + " from manifests m join repositories r on r.id = m.repository_id"
                         + " where r.name = ? and m.digest = ?")
                 .param(repository).param(digest)
                 .query(ManifestRecords::map).optional();
     }
 
-    /** The manifest a tag of the named repository points to. */
-    public Optional<ManifestRecord> findByTag(String repository, String tag, boolean withPayload) {
-        return jdbc.sql("select m.id, m.digest, m.media_type, " + payload(withPayload)
+    /** The manifest a tag of the named repository points to, without its bytes ({@link #payload}). */
+    public Optional<ManifestRecord> findByTag(String repository, String tag) {
+        return jdbc.sql("select m.id, m.digest, m.media_type, " + NO_PAYLOAD
                         + " from tags t join repositories r on r.id = t.repository_id"
                         + " join manifests m on m.id = t.manifest_id"
                         + " where r.name = ? and t.name = ?")
                 .param(repository).param(tag)
                 .query(ManifestRecords::map).optional();
+    }
+
+    /** The stored bytes of a manifest; empty if it was deleted meanwhile. */
+    public Optional<byte[]> payload(long manifestId) {
+        return jdbc.sql("select payload from manifests where id = ?").param(manifestId).query(byte[].class).optional();
     }
 
     /** Ids and sizes (payload length) of those {@code digests} the repository holds, locked against deletion. */
@@ -131,9 +138,6 @@ public class ManifestRecords {
                 .query(ReferrerRecord.class).list();
     }
 
-    private static String payload(boolean withPayload) {
-        return withPayload ? "m.payload, length(m.payload)" : "null::bytea, length(m.payload)";
-    }
 
     private static ManifestRecord map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new ManifestRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getLong(5));

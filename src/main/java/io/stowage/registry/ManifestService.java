@@ -30,12 +30,13 @@ public class ManifestService {
     private final RepositoryService repositories;
     private final BlobService blobService;
     private final StowageProperties properties;
+    private final ManifestPayloadCache payloads;
     // Pure ASCII out: the annotations column then holds any string the spec allows, U+0000 included.
     private final JsonMapper json = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     public ManifestService(ManifestParser parser, ManifestRecords manifests, BlobRecords blobs, TagRecords tags,
                            RepositoryRecords repositoryRecords, RepositoryService repositories,
-                           BlobService blobService, StowageProperties properties) {
+                           BlobService blobService, StowageProperties properties, ManifestPayloadCache payloads) {
         this.parser = parser;
         this.manifests = manifests;
         this.blobs = blobs;
@@ -44,6 +45,7 @@ public class ManifestService {
         this.repositories = repositories;
         this.blobService = blobService;
         this.properties = properties;
+        this.payloads = payloads;
     }
 
     /**
@@ -138,15 +140,26 @@ public class ManifestService {
     public ManifestRecord get(String repository, String reference, boolean withPayload) {
         RepositoryName.validate(repository);
         Reference ref = Reference.parse(reference);
+        // One indexed query says whether the repository holds it; the bytes mostly come from memory.
         var found = ref.isDigest()
-                ? manifests.findByDigest(repository, ref.digest().toString(), withPayload)
-                : manifests.findByTag(repository, ref.tag(), withPayload);
-        return found.orElseThrow(() -> {
+                ? manifests.findByDigest(repository, ref.digest().toString())
+                : manifests.findByTag(repository, ref.tag());
+        ManifestRecord manifest = found.orElseThrow(() -> {
             if (!repositories.exists(repository)) {
                 return RepositoryService.unknown(repository);
             }
             return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref);
         });
+        if (!withPayload) {
+            return manifest;
+        }
+        byte[] payload = payloads.get(manifest.digest());
+        if (payload == null) {
+            payload = manifests.payload(manifest.id()).orElseThrow(() ->
+                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref));
+            payloads.put(manifest.digest(), payload);
+        }
+        return new ManifestRecord(manifest.id(), manifest.digest(), manifest.mediaType(), payload, manifest.size());
     }
 
     /**
