@@ -115,38 +115,34 @@ class CrashRecoveryIT {
 
     /** Bytes [offset, offset+length) of the generated stream for {@code seed}. */
     private static HttpRequest.BodyPublisher slice(long seed, long offset, long length) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            InputStream in = new GeneratedContent(seed, offset + length);
-            try {
-                in.skipNBytes(offset);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return in;
-        }), length);
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> generated(seed, offset, length)), length);
     }
 
     /** Like {@link #slice}, but slow (about 40 MiB/s), so that the process can be killed mid-stream. */
     private static HttpRequest.BodyPublisher throttled(long seed, long offset, long length) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            InputStream in = new GeneratedContent(seed, offset + length);
-            try {
-                in.skipNBytes(offset);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return new java.io.FilterInputStream(in) {
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() ->
+                new java.io.FilterInputStream(generated(seed, offset, length)) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.read(b, off, Math.min(len, 256 * 1024));
                     }
-                    return super.read(b, off, Math.min(len, 256 * 1024));
-                }
-            };
-        }), length);
+                }), length);
+    }
+
+    private static InputStream generated(long seed, long offset, long length) {
+        InputStream in = new GeneratedContent(seed, offset + length);
+        try {
+            in.skipNBytes(offset);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return in;
     }
 
     private static void awaitUploadFileLargerThan(Path file, long size) throws Exception {
