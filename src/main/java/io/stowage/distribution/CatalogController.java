@@ -24,7 +24,7 @@ class CatalogController {
     @GetMapping("/v2/_catalog")
     ResponseEntity<Map<String, Object>> list(@RequestParam(required = false) String n,
                                              @RequestParam(required = false) String last) {
-        Page page = catalog.list(last, Pagination.parseN(n));
+        Page<String> page = catalog.list(last, Pagination.parseN(n));
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         if (page.hasMore()) {
             response.header(HttpHeaders.LINK, Locations.nextPage("/v2/_catalog",

@@ -1,5 +1,7 @@
 package io.stowage.distribution;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +10,9 @@ import java.util.Map;
 import io.stowage.metadata.ReferrerRecord;
 import io.stowage.registry.Digest;
 import io.stowage.registry.MediaTypes;
+import io.stowage.registry.Page;
 import io.stowage.registry.ReferrerService;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,10 +35,12 @@ class ReferrerController {
     @GetMapping(value = RepositoryRouteFilter.PREFIX + "/referrers/{digest}")
     ResponseEntity<Map<String, Object>> list(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
                                              @PathVariable String digest,
-                                             @RequestParam(required = false) String artifactType) {
+                                             @RequestParam(required = false) String artifactType,
+                                             @RequestParam(required = false) String last) {
         String filter = artifactType == null || artifactType.isEmpty() ? null : artifactType;
         List<Map<String, Object>> descriptors = new ArrayList<>();
-        for (ReferrerRecord referrer : referrers.list(repository, Digest.parse(digest), filter)) {
+        Page<ReferrerRecord> page = referrers.list(repository, Digest.parse(digest), filter, last);
+        for (ReferrerRecord referrer : page.items()) {
             Map<String, Object> descriptor = new LinkedHashMap<>();
             descriptor.put("mediaType", referrer.mediaType());
             descriptor.put("digest", referrer.digest());
@@ -55,6 +61,11 @@ class ReferrerController {
                 .header("Content-Type", MediaTypes.OCI_INDEX);
         if (filter != null) {
             response.header(RegistryHeaders.OCI_FILTERS_APPLIED, "artifactType");
+        }
+        if (page.hasMore()) {
+            String next = "/v2/" + repository + "/referrers/" + digest + "?last=" + page.items().getLast().digest()
+                    + (filter == null ? "" : "&artifactType=" + URLEncoder.encode(filter, StandardCharsets.UTF_8));
+            response.header(HttpHeaders.LINK, "<" + next + ">; rel=\"next\"");
         }
         return response.body(index);
     }

@@ -27,7 +27,7 @@ class TagController {
     ResponseEntity<Map<String, Object>> list(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
                                              @RequestParam(required = false) String n,
                                              @RequestParam(required = false) String last) {
-        Page page = tags.list(repository, last, Pagination.parseN(n));
+        Page<String> page = tags.list(repository, last, Pagination.parseN(n));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", repository);
         body.put("tags", page.items());

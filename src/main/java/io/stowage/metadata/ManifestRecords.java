@@ -127,14 +127,20 @@ public class ManifestRecords {
         return jdbc.sql("delete from manifests where id = ?").param(manifestId).update() > 0;
     }
 
-    /** Manifests of the repository whose subject is {@code subject}, optionally of one artifact type. */
-    public List<ReferrerRecord> referrers(String repository, String subject, String artifactType) {
+    /**
+     * Manifests of the repository whose subject is {@code subject}, optionally of one artifact type, in digest
+     * order after {@code last}; at most {@code limit}.
+     */
+    public List<ReferrerRecord> referrers(String repository, String subject, String artifactType, String last,
+                                          int limit) {
         return jdbc.sql("""
                 select m.digest, m.media_type, length(m.payload) as size, m.artifact_type, m.annotations as annotations_json
                 from manifests m join repositories r on r.id = m.repository_id
                 where r.name = ? and m.subject_digest = ? and (cast(? as text) is null or m.artifact_type = ?)
-                order by m.digest""")
+                  and m.digest > ?
+                order by m.digest limit ?""")
                 .param(repository).param(subject).param(artifactType).param(artifactType)
+                .param(last == null ? "" : last).param(limit)
                 .query(ReferrerRecord.class).list();
     }
 

@@ -13,7 +13,7 @@ public class CatalogService {
         this.repositories = repositories;
     }
 
-    public Page list(String last, Integer n) {
+    public Page<String> list(String last, Integer n) {
         // As the tag list does for its last: anything else is no name, and PostgreSQL refuses some of it (NUL).
         if (last != null && !last.isEmpty()) {
             RepositoryName.validate(last);

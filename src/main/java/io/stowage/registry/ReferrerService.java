@@ -16,13 +16,20 @@ public class ReferrerService {
         this.manifests = manifests;
     }
 
-    /** Never fails for lack of a repository or subject: there are then no referrers. */
-    public List<ReferrerRecord> list(String repository, Digest subject, String artifactType) {
+    /** Referrers per response; more are reached through the {@code Link} header. */
+    public static final int PAGE_SIZE = 1000;
+
+    /**
+     * One page of referrers after {@code last} (a digest, from the previous page's {@code Link}). Never fails
+     * for lack of a repository or subject: there are then no referrers.
+     */
+    public Page<ReferrerRecord> list(String repository, Digest subject, String artifactType, String last) {
         RepositoryName.validate(repository);
+        String after = last == null || last.isEmpty() ? null : Digest.parse(last).toString();
         if (artifactType != null && !MediaTypes.isValid(artifactType)) {
             // Only valid media types are recorded, so nothing matches (and PostgreSQL refuses some text, e.g. NUL).
-            return List.of();
+            return new Page<>(List.of(), false);
         }
-        return manifests.referrers(repository, subject.toString(), artifactType);
+        return Page.of(PAGE_SIZE, limit -> manifests.referrers(repository, subject.toString(), artifactType, after, limit));
     }
 }

@@ -15,7 +15,7 @@ public class TagService {
         this.repositories = repositories;
     }
 
-    public Page list(String repository, String last, Integer n) {
+    public Page<String> list(String repository, String last, Integer n) {
         long repositoryId = repositories.requireId(repository);
         if (last != null && !last.isEmpty()) {
             Tags.validate(last);

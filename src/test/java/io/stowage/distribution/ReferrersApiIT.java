@@ -72,6 +72,45 @@ class ReferrersApiIT extends RegistryTestBase {
     }
 
     @Test
+    void moreReferrersThanOnePageArePaginatedWithLink() {
+        String repository = uniqueRepository("referrers-pages");
+        Manifest image = registry.pushImage(repository, "v1");
+        Blob config = registry.pushBlob(repository, "{}".getBytes(StandardCharsets.UTF_8), OCI_EMPTY);
+        int total = io.stowage.registry.ReferrerService.PAGE_SIZE + 5;
+        java.util.Set<String> pushed = new java.util.HashSet<>();
+        for (int i = 0; i < total; i++) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("schemaVersion", 2);
+            body.put("mediaType", OCI_MANIFEST);
+            body.put("artifactType", "application/vnd.example.page");
+            body.put("config", config.descriptor());
+            body.put("layers", List.of());
+            body.put("subject", image.descriptor());
+            body.put("annotations", Map.of("n", Integer.toString(i)));
+            byte[] bytes = toJson(body);
+            HttpResponse<String> put = registry.putManifest(repository, RegistryClient.sha256(bytes), OCI_MANIFEST, bytes);
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+            pushed.add(RegistryClient.sha256(bytes));
+        }
+
+        HttpResponse<String> first = registry.get(referrers(repository, image.digest()) + "?artifactType="
+                + URLEncoder.encode("application/vnd.example.page", StandardCharsets.UTF_8));
+        JsonNode firstPage = assertIndex(first);
+        assertThat(firstPage.get("manifests").size()).isEqualTo(io.stowage.registry.ReferrerService.PAGE_SIZE);
+        String link = first.headers().firstValue("Link").orElseThrow();
+        assertThat(link).endsWith(">; rel=\"next\"").contains("artifactType=");
+        HttpResponse<String> second = registry.get(link.substring(1, link.indexOf('>')));
+        JsonNode secondPage = assertIndex(second);
+        assertThat(second.headers().firstValue("Link")).isEmpty();
+        assertThat(second.headers().firstValue("OCI-Filters-Applied")).hasValue("artifactType");
+
+        java.util.Set<String> listed = new java.util.HashSet<>(byDigest(firstPage).keySet());
+        listed.addAll(byDigest(secondPage).keySet());
+        assertThat(secondPage.get("manifests").size()).isEqualTo(5);
+        assertThat(listed).isEqualTo(pushed);
+    }
+
+    @Test
     void noReferrersIsAnEmptyIndexNever404() {
         String repository = uniqueRepository("referrers-none");
         Manifest image = registry.pushImage(repository, "v1");
