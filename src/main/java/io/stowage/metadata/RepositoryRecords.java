@@ -20,6 +20,14 @@ public class RepositoryRecords {
         return jdbc.sql("select id from repositories where name = ?").param(name).query(Long.class).optional();
     }
 
+    /** The repository's id if it holds at least one manifest (what the catalog lists). */
+    public Optional<Long> findIdWithContent(String name) {
+        return jdbc.sql("""
+                select r.id from repositories r
+                where r.name = ? and exists (select 1 from manifests m where m.repository_id = r.id)""")
+                .param(name).query(Long.class).optional();
+    }
+
     /** The repository's id, creating the repository on first use. */
     public long getOrCreate(String name) {
         return findId(name).orElseGet(() -> jdbc.sql("""

@@ -128,6 +128,14 @@ class TagApiIT extends RegistryTestBase {
     }
 
     @Test
+    void repositoryWithBlobsButNoManifestIsUnknownLikeInTheCatalog() {
+        String repository = uniqueRepository("tags-blobs-only");
+        registry.pushRandomBlob(repository, 10);
+
+        assertError(registry.get("/v2/" + repository + "/tags/list"), 404, "NAME_UNKNOWN");
+    }
+
+    @Test
     void unknownRepositoryIs404NameUnknown() {
         assertError(registry.get("/v2/" + uniqueRepository("tags-unknown") + "/tags/list"), 404, "NAME_UNKNOWN");
     }
