@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.stowage.config.StowageProperties;
+import io.stowage.storage.s3.S3StoredObjects;
+import io.stowage.storage.s3.S3TestServer;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,8 +21,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the integration tests: Stowage on a random port over real HTTP, real PostgreSQL
- * ({@link TestDatabase}) and filesystem storage in a fresh directory. All subclasses share one
- * application context, so each test uses repository names of its own ({@link #uniqueRepository}).
+ * ({@link TestDatabase}) and filesystem storage in a fresh directory, or S3 when the subclass is annotated
+ * {@code @S3Storage}. All subclasses of a backend share one application context, so each test uses repository
+ * names of its own ({@link #uniqueRepository}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class RegistryTestBase {
@@ -35,6 +40,9 @@ public abstract class RegistryTestBase {
 
     @LocalServerPort
     protected int port;
+
+    @Autowired
+    private StowageProperties properties;
 
     protected final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -62,6 +70,14 @@ public abstract class RegistryTestBase {
     /** The directory holding the filesystem storage ({@code <data-dir>/storage}). */
     protected static Path storageRoot() {
         return DATA_DIR.resolve("storage");
+    }
+
+    /** What the running registry's storage backend holds, to check dedup and cleanup whatever the backend. */
+    protected StoredObjects storedObjects() {
+        return switch (properties.storage().type()) {
+            case FILESYSTEM -> new FilesystemStoredObjects(storageRoot());
+            case S3 -> new S3StoredObjects(S3TestServer.client(), properties.storage().s3().bucket());
+        };
     }
 
     /** A repository name no other test uses, e.g. {@code test/blobs-1a2b3c4d}. */

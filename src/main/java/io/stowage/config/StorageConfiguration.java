@@ -4,6 +4,8 @@ import java.io.IOException;
 
 import io.stowage.storage.BlobStore;
 import io.stowage.storage.filesystem.FilesystemBlobStore;
+import io.stowage.storage.s3.S3BlobStore;
+import io.stowage.storage.s3.S3Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +23,22 @@ public class StorageConfiguration {
             case FILESYSTEM -> {
                 log.info("Blob storage: filesystem under {}", properties.filesystemRoot().toAbsolutePath());
                 yield new FilesystemBlobStore(properties.filesystemRoot(), properties.storage().filesystem().fsync());
+            }
+            case S3 -> {
+                StowageProperties.S3 s3 = properties.storage().s3();
+                if (s3.bucket() == null || s3.bucket().isBlank()) {
+                    throw new IllegalStateException("stowage.storage.type=s3 needs stowage.storage.s3.bucket");
+                }
+                if (s3.redirect()) {
+                    log.warn("stowage.storage.s3.redirect is not implemented yet: blobs are streamed through Stowage");
+                }
+                S3Connection connection = new S3Connection(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(),
+                        s3.pathStyle());
+                S3BlobStore store = new S3BlobStore(connection.client(), s3.bucket(), (int) s3.partSize().toBytes());
+                // Fail at startup, not at the first push, when the bucket or the credentials are wrong.
+                store.checkBucket();
+                log.info("Blob storage: S3 bucket {} via {}", s3.bucket(), connection);
+                yield store;
             }
         };
     }

@@ -1,11 +1,13 @@
 package io.stowage.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 /**
  * Every {@code stowage.*} setting.
@@ -26,14 +28,18 @@ public record StowageProperties(
     /**
      * @param type the backend that holds blob bytes
      * @param filesystem settings of the filesystem backend
+     * @param s3 settings of the s3 backend
      */
-    public record Storage(@DefaultValue("filesystem") StorageType type, @DefaultValue Filesystem filesystem) {
+    public record Storage(@DefaultValue("filesystem") StorageType type, @DefaultValue Filesystem filesystem,
+                          @DefaultValue S3 s3) {
     }
 
     /** Backends for blob bytes. */
     public enum StorageType {
         /** A local (or shared, e.g. NFS) directory. */
-        FILESYSTEM
+        FILESYSTEM,
+        /** An S3-compatible object store (AWS S3, MinIO, Ceph RGW, S3Proxy, ...). */
+        S3
     }
 
     /**
@@ -42,6 +48,36 @@ public record StowageProperties(
      *     truncated blob behind; turning it off trades that safety for write throughput
      */
     public record Filesystem(Path root, @DefaultValue("true") boolean fsync) {
+    }
+
+    /**
+     * @param endpoint the S3 API's URL; empty means AWS S3 in {@code region}
+     * @param region the signing region
+     * @param bucket the bucket holding blobs and uploads; it must exist
+     * @param accessKey with {@code secretKey}: static credentials; when empty, the AWS SDK's default provider
+     *     chain (environment, profile, web identity, instance or container role) supplies them
+     * @param secretKey see {@code accessKey}
+     * @param pathStyle address the bucket as {@code endpoint/bucket} rather than {@code bucket.endpoint} (MinIO,
+     *     Ceph RGW and S3Proxy usually need this)
+     * @param redirect answer blob pulls with a redirect to a presigned URL (not implemented yet)
+     * @param partSize size of the multipart parts uploads are sent in (at least 5MB, S3's minimum); each upload
+     *     request being written holds one part in memory
+     */
+    public record S3(
+            URI endpoint,
+            @DefaultValue("us-east-1") String region,
+            String bucket,
+            String accessKey,
+            String secretKey,
+            @DefaultValue("false") boolean pathStyle,
+            @DefaultValue("false") boolean redirect,
+            @DefaultValue("8MB") DataSize partSize) {
+
+        public S3 {
+            if (partSize.toBytes() < DataSize.of(5, DataUnit.MEGABYTES).toBytes()) {
+                throw new IllegalArgumentException("stowage.storage.s3.part-size must be at least 5MB (S3's minimum part size)");
+            }
+        }
     }
 
     /**

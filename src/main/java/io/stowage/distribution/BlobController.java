@@ -67,20 +67,19 @@ class BlobController {
         }
         long start = range == null ? 0 : range.start();
         long length = range == null ? blob.size() : range.length();
-        if (range != null) {
-            response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
-            response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + range.end() + "/" + blob.size());
-        }
-        response.setContentLengthLong(length);
         Optional<Path> file = blobs.localFile(blob);
         if (file.isPresent() && length >= SENDFILE_MIN_SIZE
                 && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
+            describeRange(response, blob, range, length);
             request.setAttribute(SENDFILE_FILE, file.get().toString());
             request.setAttribute(SENDFILE_START, start);
             request.setAttribute(SENDFILE_END, start + length);
             return;
         }
         try (InputStream in = blobs.open(blob, start, length)) {
+            // Only once storage answered: when opening fails (S3 unavailable), the 503 error body must not go
+            // out under the blob's Content-Length or a 206.
+            describeRange(response, blob, range, length);
             OutputStream out = response.getOutputStream();
             in.transferTo(out);
         }
@@ -91,6 +90,14 @@ class BlobController {
                                 @PathVariable String digest) {
         blobs.delete(repository, Digest.parse(digest));
         return ResponseEntity.accepted().build();
+    }
+
+    private static void describeRange(HttpServletResponse response, BlobRecord blob, ByteRange range, long length) {
+        if (range != null) {
+            response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
+            response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + range.end() + "/" + blob.size());
+        }
+        response.setContentLengthLong(length);
     }
 
     private static void describe(HttpServletResponse response, BlobRecord blob) {

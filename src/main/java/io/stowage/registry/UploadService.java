@@ -119,7 +119,7 @@ public class UploadService {
                 blobs.link(repositoryId, digest.toString());
                 uploads.delete(id);
             });
-            return blobs.find(digest.toString()).orElseThrow();
+            return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
         } finally {
             lock.unlock();
         }
@@ -173,7 +173,7 @@ public class UploadService {
             blobs.insert(digest.toString(), finalSize, key);
             blobs.link(repositoryId, digest.toString());
         });
-        return blobs.find(digest.toString()).orElseThrow();
+        return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
     }
 
     /**
@@ -255,6 +255,22 @@ public class UploadService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Dedup for stores whose keys are not content-addressed (S3): when another upload of the digest was recorded
+     * first, the object this upload wrote is referenced by nothing, so it is deleted. A store that returned the
+     * recorded blob's own key (the filesystem's content-addressed one) wrote nothing new, and keeps it.
+     */
+    private BlobRecord discardDuplicate(BlobRecord recorded, String key) {
+        if (!recorded.storageKey().equals(key)) {
+            try {
+                store.delete(key);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Could not delete duplicate object {} of {}: {}", key, recorded.digest(), e.toString());
+            }
+        }
+        return recorded;
     }
 
     private void verify(Digest digest, HashingInputStream hashing, Long contentLength) {

@@ -4,12 +4,8 @@ import static io.stowage.distribution.RegistryClient.assertError;
 import static io.stowage.distribution.RegistryClient.withQuery;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,12 +16,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import io.stowage.RegistryTestBase;
+import io.stowage.metadata.BlobRecords;
 import io.stowage.distribution.RegistryClient.Blob;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code /v2/<name>/blobs/uploads/} (end-4a/b/c, end-5, end-6, end-11, end-13, end-14): monolithic and chunked
@@ -34,6 +30,9 @@ import org.junit.jupiter.api.Test;
 class UploadApiIT extends RegistryTestBase {
 
     private final RegistryClient registry = new RegistryClient(http, this::request);
+
+    @Autowired
+    private BlobRecords blobRecords;
 
     private static String uploads(String repository) {
         return "/v2/" + repository + "/blobs/uploads/";
@@ -369,8 +368,7 @@ class UploadApiIT extends RegistryTestBase {
 
         assertThat(registry.head(blobPath(repository, wrong)).statusCode()).isEqualTo(404);
         assertThat(registry.head(blobPath(repository, RegistryClient.sha256(content))).statusCode()).isEqualTo(404);
-        assertThat(Files.exists(blobFile(wrong))).isFalse();
-        assertThat(Files.exists(blobFile(RegistryClient.sha256(content)))).isFalse();
+        assertThat(storedObjects().holding(content)).isEmpty();
     }
 
     @Test
@@ -384,8 +382,7 @@ class UploadApiIT extends RegistryTestBase {
 
         assertError(response, 400, "DIGEST_INVALID");
         assertThat(registry.head(blobPath(repository, wrong)).statusCode()).isEqualTo(404);
-        assertThat(Files.exists(blobFile(wrong))).isFalse();
-        assertThat(Files.exists(blobFile(RegistryClient.sha256(content)))).isFalse();
+        assertThat(storedObjects().holding(content)).isEmpty();
     }
 
     @Test
@@ -480,7 +477,7 @@ class UploadApiIT extends RegistryTestBase {
         assertError(patch(location, RegistryClient.randomBytes(10), "100-109"), 404, "BLOB_UPLOAD_UNKNOWN");
         assertError(put(location, RegistryClient.unknownDigest(), null, null), 404, "BLOB_UPLOAD_UNKNOWN");
         assertError(registry.send(registry.requestLocation(location).DELETE().build()), 404, "BLOB_UPLOAD_UNKNOWN");
-        assertThat(Files.exists(storageRoot().resolve("uploads").resolve(uploadId(location)))).isFalse();
+        assertThat(storedObjects().uploads()).doesNotContain(uploadId(location));
     }
 
     @Test
@@ -590,33 +587,13 @@ class UploadApiIT extends RegistryTestBase {
 
     // ---------------------------------------------------------------- deduplication and concurrency
 
-    private static Path blobFile(String digest) {
-        String algorithm = digest.substring(0, digest.indexOf(':'));
-        String hex = digest.substring(digest.indexOf(':') + 1);
-        return storageRoot().resolve("blobs").resolve(algorithm).resolve(hex.substring(0, 2)).resolve(hex);
+    /** The key the registry recorded for the blob. */
+    private String storageKey(String digest) {
+        return blobRecords.find(digest).orElseThrow().storageKey();
     }
 
-    /** Files under storageRoot()/blobs whose content is {@code content}, found by size then bytes. */
-    private static List<Path> filesHolding(byte[] content) {
-        try (Stream<Path> files = Files.walk(storageRoot().resolve("blobs"))) {
-            return files.filter(Files::isRegularFile).filter(file -> {
-                try {
-                    return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
-                } catch (IOException e) {
-                    return false; // moved or deleted meanwhile
-                }
-            }).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Set<String> uploadFiles() {
-        try (Stream<Path> files = Files.list(storageRoot().resolve("uploads"))) {
-            return files.map(file -> file.getFileName().toString()).collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private Set<String> uploadFiles() {
+        return storedObjects().uploads();
     }
 
     @Test
@@ -638,7 +615,7 @@ class UploadApiIT extends RegistryTestBase {
         for (String repository : repositories) {
             assertBlob(repository, digest, content);
         }
-        assertThat(filesHolding(content)).containsExactly(blobFile(digest));
+        assertThat(storedObjects().holding(content)).containsExactly(storageKey(digest));
         assertThat(uploadFiles()).as("upload files left behind").isSubsetOf(uploadsBefore);
     }
 
@@ -684,7 +661,7 @@ class UploadApiIT extends RegistryTestBase {
         for (String repository : Set.copyOf(repositories)) {
             assertBlob(repository, digest, content);
         }
-        assertThat(filesHolding(content)).containsExactly(blobFile(digest));
+        assertThat(storedObjects().holding(content)).containsExactly(storageKey(digest));
         assertThat(uploadFiles()).as("upload files left behind").isSubsetOf(uploadsBefore);
     }
 }

@@ -1,0 +1,81 @@
+package io.stowage.storage.s3;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3 API for the tests: S3Proxy over a temporary directory, started once per test JVM, in-process (no
+ * Docker). Clients connect exactly as they would to MinIO or Ceph: endpoint, path-style, signed requests.
+ */
+public final class S3TestServer {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY = "stowage-test";
+    public static final String SECRET_KEY = "stowage-test-secret";
+
+    private static URI endpoint;
+
+    private S3TestServer() {
+    }
+
+    public static synchronized URI endpoint() {
+        if (endpoint == null) {
+            try {
+                Path dir = Files.createTempDirectory("stowage-s3proxy");
+                Properties properties = new Properties();
+                properties.setProperty("jclouds.filesystem.basedir", dir.toString());
+                S3Proxy proxy = S3Proxy.builder()
+                        .blobStore(BlobStores.create("filesystem", properties))
+                        .endpoint(URI.create("http://127.0.0.1:0"))
+                        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                        // The SDK sends headers (e.g. x-amz-sdk-checksum-algorithm) S3Proxy does not know.
+                        .ignoreUnknownHeaders(true)
+                        .build();
+                proxy.start();
+                while (!"STARTED".equals(proxy.getState())) {
+                    Thread.sleep(10);
+                }
+                endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        proxy.stop();
+                    } catch (Exception ignored) {
+                        // the JVM is going away anyway
+                    }
+                }));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException("S3Proxy did not start", e);
+            }
+        }
+        return endpoint;
+    }
+
+    public static S3Connection connection() {
+        return new S3Connection(endpoint(), REGION, ACCESS_KEY, SECRET_KEY, true);
+    }
+
+    /** A client as Stowage builds one. */
+    public static S3Client client() {
+        return connection().client();
+    }
+
+    /** Creates the bucket unless it exists. */
+    public static synchronized String bucket(String name) {
+        try (S3Client s3 = client()) {
+            if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(name))) {
+                s3.createBucket(b -> b.bucket(name));
+            }
+        }
+        return name;
+    }
+}
