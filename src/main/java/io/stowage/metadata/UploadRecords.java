@@ -13,7 +13,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UploadRecords {
 
-    private static final String COLUMNS = "u.id, u.repository_id, u.digest_algorithm, u.storage_ref, u.received, u.updated_at";
+    private static final String COLUMNS = "u.id, u.repository_id, u.digest_algorithm, u.storage_ref, u.received, u.updated_at, u.hash_state";
 
     private final JdbcClient jdbc;
 
@@ -40,12 +40,14 @@ public class UploadRecords {
     }
 
     /**
-     * Moves the session forward from {@code from} to {@code to} bytes; false when another request moved
-     * it first (the caller's chunk then did not land where it thought).
+     * Moves the session forward from {@code from} to {@code to} bytes, with the digest state after {@code to} bytes
+     * (null if there is none: a stale one must never stay behind); false when another request moved it first (the
+     * caller's chunk then did not land where it thought).
      */
-    public boolean advance(UUID id, long from, long to, String storageRef) {
-        return jdbc.sql("update uploads set received = ?, storage_ref = ?, updated_at = now() where id = ? and received = ?")
-                .param(to).param(storageRef).param(id).param(from).update() == 1;
+    public boolean advance(UUID id, long from, long to, String storageRef, byte[] hashState) {
+        return jdbc.sql("update uploads set received = ?, storage_ref = ?, hash_state = ?, updated_at = now()"
+                        + " where id = ? and received = ?")
+                .param(to).param(storageRef).param(hashState).param(id).param(from).update() == 1;
     }
 
     public boolean delete(UUID id) {
@@ -64,6 +66,6 @@ public class UploadRecords {
 
     private static UploadRecord map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new UploadRecord(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3), rs.getString(4),
-                rs.getLong(5), rs.getTimestamp(6).toInstant());
+                rs.getLong(5), rs.getTimestamp(6).toInstant(), rs.getBytes(7));
     }
 }

@@ -10,10 +10,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * This node's running digests of upload sessions, so that a chunk is hashed once as it streams in. Only a
- * cache: a session continued on another node (or after a restart) recomputes its digest from storage.
+ * cache: a session continued on another node (or after a restart) restores the digest state saved with the
+ * session ({@link DigestState}) or, failing that, recomputes its digest from storage.
  */
 @Component
 class UploadHashes {
+
+    UploadHashes() {
+        // Decide at start-up (with its one warning, if any) whether digest states can be saved, not mid-upload.
+        DigestState.available();
+    }
 
     private static final int MAX_ENTRIES = 10_000;
 

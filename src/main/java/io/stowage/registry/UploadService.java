@@ -101,10 +101,7 @@ public class UploadService {
                 upload = require(repository, id);
             }
             MessageDigest hasher = digest.algorithm().equals(upload.digestAlgorithm())
-                    ? hashes.take(id, received).orElseGet(() -> null) : null;
-            if (hasher == null) {
-                hasher = recompute(id.toString(), upload.storageRef(), received, digest.algorithm());
-            }
+                    ? hasherAt(upload) : recompute(id.toString(), upload.storageRef(), received, digest.algorithm());
             Digest actual = Digest.of(digest.algorithm(), hasher.digest());
             if (!actual.equals(digest)) {
                 discard(upload);
@@ -209,8 +206,7 @@ public class UploadService {
                         + " bytes but Content-Length is " + contentLength);
             }
         }
-        MessageDigest hasher = hashes.take(id, offset)
-                .orElseGet(() -> recompute(id.toString(), upload.storageRef(), offset, upload.digestAlgorithm()));
+        MessageDigest hasher = hasherAt(upload);
         HashingInputStream hashing = new HashingInputStream(body, hasher);
         BlobStore.UploadWrite write;
         try {
@@ -218,7 +214,7 @@ public class UploadService {
         } catch (PartialWriteException e) {
             if (hashing.failed() && hashing.count() == e.written()) {
                 // The client broke off: keep what arrived, so that it can resume from there.
-                if (uploads.advance(id, offset, offset + e.written(), e.state())) {
+                if (uploads.advance(id, offset, offset + e.written(), e.state(), exportState(hasher))) {
                     hashes.put(id, offset + e.written(), hasher);
                 }
             }
@@ -231,12 +227,28 @@ public class UploadService {
                     + " bytes but the chunk had " + write.written());
         }
         long received = offset + write.written();
-        if (!uploads.advance(id, offset, received, write.state())) {
+        if (!uploads.advance(id, offset, received, write.state(), exportState(hasher))) {
             throw new UploadRangeException(id, currentReceived(id),
                     "another request wrote to this upload at the same time");
         }
         hashes.put(id, received, hasher);
         return received;
+    }
+
+    /**
+     * The running digest of a session after the bytes it holds: this node's own if it has it, else the state saved
+     * with the session (any node's), else recomputed from storage, which S3 cannot do once a part is sent.
+     */
+    private MessageDigest hasherAt(UploadRecord upload) {
+        long offset = upload.received();
+        return hashes.take(upload.id(), offset)
+                .or(() -> DigestState.restore(upload.digestAlgorithm(), upload.hashState(), offset))
+                .orElseGet(() -> recompute(upload.id().toString(), upload.storageRef(), offset, upload.digestAlgorithm()));
+    }
+
+    /** The state saved with the session; a few hundred bytes per chunk. Null if it cannot be exported. */
+    private static byte[] exportState(MessageDigest hasher) {
+        return DigestState.export(hasher).orElse(null);
     }
 
     private MessageDigest recompute(String uploadId, String state, long length, String algorithm) {

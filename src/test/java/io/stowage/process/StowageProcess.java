@@ -31,6 +31,15 @@ final class StowageProcess implements AutoCloseable {
 
     /** Starts the jar with the given JVM options on a free port and waits until {@code GET /v2/} answers. */
     static StowageProcess start(Path dataDir, String... jvmOptions) throws IOException, InterruptedException {
+        return start(dataDir, List.of(jvmOptions), List.of());
+    }
+
+    /**
+     * Like {@link #start(Path, String...)}, with application arguments ({@code --key=value}) after the jar, e.g.
+     * an external database and S3 storage for several nodes sharing them.
+     */
+    static StowageProcess start(Path dataDir, List<String> jvmOptions, List<String> arguments)
+            throws IOException, InterruptedException {
         String jar = System.getProperty("stowage.test.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the packaged jar is needed (run through 'mvnw verify'): " + jar);
@@ -41,8 +50,9 @@ final class StowageProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(jvmOptions));
+        command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar, "--server.port=" + port, "--stowage.data-dir=" + dataDir));
+        command.addAll(arguments);
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("stowage-" + Instant.now().toEpochMilli() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
