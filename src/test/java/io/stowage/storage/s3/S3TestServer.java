@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -50,6 +52,7 @@ public final class S3TestServer {
                     } catch (Exception ignored) {
                         // the JVM is going away anyway
                     }
+                    deleteRecursively(dir);
                 }));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -58,6 +61,15 @@ public final class S3TestServer {
             }
         }
         return endpoint;
+    }
+
+    /** S3Proxy's directory holds every object the tests stored (large blobs among them): it must not outlive the JVM. */
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: it is a temporary directory
+        }
     }
 
     public static S3Connection connection() {
