@@ -6,14 +6,14 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /** A reproducible stream of pseudo-random bytes of any length, generated on the fly (never held in memory). */
-final class GeneratedContent extends InputStream {
+public final class GeneratedContent extends InputStream {
 
     private final SplittableRandom random;
     private final long length;
     private long position;
     private long current;
 
-    GeneratedContent(long seed, long length) {
+    public GeneratedContent(long seed, long length) {
         this.random = new SplittableRandom(seed);
         this.length = length;
     }
@@ -42,7 +42,7 @@ final class GeneratedContent extends InputStream {
     }
 
     /** The sha256 digest of {@code length} bytes generated from {@code seed}. */
-    static String sha256(long seed, long length) throws Exception {
+    public static String sha256(long seed, long length) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new GeneratedContent(seed, length)) {
             byte[] buffer = new byte[1 << 20];
