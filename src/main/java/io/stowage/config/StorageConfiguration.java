@@ -29,15 +29,16 @@ public class StorageConfiguration {
                 if (s3.bucket() == null || s3.bucket().isBlank()) {
                     throw new IllegalStateException("stowage.storage.type=s3 needs stowage.storage.s3.bucket");
                 }
-                if (s3.redirect()) {
-                    log.warn("stowage.storage.s3.redirect is not implemented yet: blobs are streamed through Stowage");
-                }
                 S3Connection connection = new S3Connection(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(),
                         s3.pathStyle());
-                S3BlobStore store = new S3BlobStore(connection.client(), s3.bucket(), (int) s3.partSize().toBytes());
+                S3BlobStore store = new S3BlobStore(connection.client(), connection.presigner(), s3.bucket(),
+                        (int) s3.partSize().toBytes());
                 // Fail at startup, not at the first push, when the bucket or the credentials are wrong.
                 store.checkBucket();
                 log.info("Blob storage: S3 bucket {} via {}", s3.bucket(), connection);
+                if (s3.redirect()) {
+                    log.info("Blob pulls redirect to presigned S3 URLs valid for {}", s3.redirectExpiry());
+                }
                 yield store;
             }
         };

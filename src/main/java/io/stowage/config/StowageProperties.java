@@ -59,7 +59,10 @@ public record StowageProperties(
      * @param secretKey see {@code accessKey}
      * @param pathStyle address the bucket as {@code endpoint/bucket} rather than {@code bucket.endpoint} (MinIO,
      *     Ceph RGW and S3Proxy usually need this)
-     * @param redirect answer blob pulls with a redirect to a presigned URL (not implemented yet)
+     * @param redirect answer blob GETs with a 307 to a presigned URL of the object, so that clients download from
+     *     S3 rather than through Stowage; clients must be able to reach {@code endpoint}
+     * @param redirectExpiry how long a presigned URL stays valid (at most 7 days, SigV4's limit); long enough for
+     *     a slow client to start its download, short because anyone holding the URL may read the blob
      * @param partSize size of the multipart parts uploads are sent in (at least 5MB, S3's minimum); each upload
      *     request being written holds one part in memory
      */
@@ -71,9 +74,14 @@ public record StowageProperties(
             String secretKey,
             @DefaultValue("false") boolean pathStyle,
             @DefaultValue("false") boolean redirect,
+            @DefaultValue("20m") Duration redirectExpiry,
             @DefaultValue("8MB") DataSize partSize) {
 
         public S3 {
+            if (redirectExpiry.compareTo(Duration.ofSeconds(1)) < 0 || redirectExpiry.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("stowage.storage.s3.redirect-expiry must be between 1s and 7d"
+                        + " (SigV4's limit for presigned URLs), not " + redirectExpiry);
+            }
             if (partSize.toBytes() < DataSize.of(5, DataUnit.MEGABYTES).toBytes()) {
                 throw new IllegalArgumentException("stowage.storage.s3.part-size must be at least 5MB (S3's minimum part size)");
             }

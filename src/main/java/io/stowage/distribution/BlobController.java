@@ -3,6 +3,7 @@ package io.stowage.distribution;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -22,7 +23,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /v2/<name>/blobs/<digest>}: HEAD, GET (with Range) and DELETE. */
+/**
+ * {@code /v2/<name>/blobs/<digest>}: HEAD, GET (with Range) and DELETE. A GET streams the bytes, or redirects
+ * (307) to where storage serves them when {@link BlobService#downloadRedirect} names such a place; HEAD always
+ * answers here, from the metadata.
+ */
 @RestController
 @RequestMapping(RepositoryRouteFilter.PREFIX + "/blobs/{digest}")
 class BlobController {
@@ -52,8 +57,8 @@ class BlobController {
     void get(@RequestAttribute(RepositoryRouteFilter.NAME) String repository, @PathVariable String digest,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
         BlobRecord blob = blobs.stat(repository, Digest.parse(digest));
-        describe(response, blob);
         if (matchesEtag(request.getHeader(HttpHeaders.IF_NONE_MATCH), blob.digest())) {
+            describe(response, blob);
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
@@ -61,10 +66,22 @@ class BlobController {
         try {
             range = ByteRange.parse(request.getHeader(HttpHeaders.RANGE), blob.size());
         } catch (ByteRange.Unsatisfiable e) {
+            describe(response, blob);
             response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + blob.size());
             throw new io.stowage.registry.RegistryException(ErrorCode.SIZE_INVALID, 416,
                     "requested range not satisfiable for a blob of " + blob.size() + " bytes", null);
         }
+        Optional<URI> redirect = blobs.downloadRedirect(blob);
+        if (redirect.isPresent()) {
+            // The client sends its Range again to the new location, which answers it.
+            response.setStatus(HttpServletResponse.SC_TEMPORARY_REDIRECT);
+            response.setHeader(HttpHeaders.LOCATION, redirect.get().toString());
+            response.setHeader(RegistryHeaders.CONTENT_DIGEST, blob.digest());
+            // Not the blob's year-long max-age: the location expires.
+            response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            return;
+        }
+        describe(response, blob);
         long start = range == null ? 0 : range.start();
         long length = range == null ? blob.size() : range.length();
         Optional<Path> file = blobs.localFile(blob);

@@ -2,6 +2,7 @@ package io.stowage.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -41,6 +42,18 @@ public class BlobService {
 
     public InputStream open(BlobRecord blob, long offset, long length) throws IOException {
         return store.read(blob.storageKey(), offset, length);
+    }
+
+    /**
+     * Where the client should download the blob from instead of this registry: a presigned storage URL when
+     * the s3 backend is configured to redirect pulls, else empty (the registry streams the bytes itself).
+     */
+    public Optional<URI> downloadRedirect(BlobRecord blob) throws IOException {
+        StowageProperties.Storage storage = properties.storage();
+        if (storage.type() != StowageProperties.StorageType.S3 || !storage.s3().redirect()) {
+            return Optional.empty();
+        }
+        return store.downloadUrl(blob.storageKey(), storage.s3().redirectExpiry());
     }
 
     public Optional<Path> localFile(BlobRecord blob) {

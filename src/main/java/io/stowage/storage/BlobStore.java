@@ -2,7 +2,9 @@ package io.stowage.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +43,15 @@ public interface BlobStore {
 
     /** The local file behind an object, when the backend has one: lets the server send it zero-copy. */
     Optional<Path> localFile(String key);
+
+    /**
+     * A URL from which anyone may download the object (honouring {@code Range}) for {@code validity}, without
+     * credentials of the registry: clients can then be redirected to the backend instead of streaming through
+     * Stowage. Empty when the backend has no such URLs (the filesystem).
+     */
+    default Optional<URI> downloadUrl(String key, Duration validity) throws IOException {
+        return Optional.empty();
+    }
 
     boolean exists(String key) throws IOException;
 

@@ -4,6 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +33,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Blobs in an S3 bucket. An upload is an S3 multipart upload to {@code objects/<upload id>}, sent in parts of
@@ -54,16 +58,29 @@ public class S3BlobStore implements BlobStore, AutoCloseable {
     private static final String CONTENT_TYPE = "application/octet-stream";
     private static final int FIRST_BUFFER = 64 << 10;
 
+    /** SigV4 caps a presigned URL's validity at seven days. */
+    static final Duration MAX_URL_VALIDITY = Duration.ofDays(7);
+
     private final S3Client s3;
+    private final S3Presigner presigner;
     private final String bucket;
     private final int partSize;
 
-    /** @param partSize at least 5 MiB; every write in progress holds up to one part in memory */
+    /** A store that gives no download URLs: every read goes through {@link #read}. */
     public S3BlobStore(S3Client s3, String bucket, int partSize) {
+        this(s3, null, bucket, partSize);
+    }
+
+    /**
+     * @param presigner signs download URLs, for the same endpoint and credentials as {@code s3}; null for none
+     * @param partSize at least 5 MiB; every write in progress holds up to one part in memory
+     */
+    public S3BlobStore(S3Client s3, S3Presigner presigner, String bucket, int partSize) {
         if (partSize < (5 << 20)) {
             throw new IllegalArgumentException("S3 parts must be at least 5 MiB, not " + partSize + " bytes");
         }
         this.s3 = s3;
+        this.presigner = presigner;
         this.bucket = bucket;
         this.partSize = partSize;
     }
@@ -246,6 +263,31 @@ public class S3BlobStore implements BlobStore, AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * A presigned GetObject URL: anyone holding it may read the object (with {@code Range}, which is not part of
+     * the signature) until it expires, with no other credentials. Signed locally, without a request to S3. With
+     * temporary credentials (an instance or web-identity role) the URL stops working when they expire, even
+     * before {@code validity} ends.
+     */
+    @Override
+    public Optional<URI> downloadUrl(String key, Duration validity) throws IOException {
+        if (presigner == null) {
+            return Optional.empty();
+        }
+        if (validity.isNegative() || validity.isZero() || validity.compareTo(MAX_URL_VALIDITY) > 0) {
+            throw new IllegalArgumentException("a presigned URL is valid for more than 0 and at most 7 days, not "
+                    + validity);
+        }
+        String url = call("presign GetObject " + key, () -> presigner.presignGetObject(p -> p
+                .signatureDuration(validity)
+                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString());
+        try {
+            return Optional.of(new URI(url));
+        } catch (URISyntaxException e) {
+            throw new IOException("the SDK presigned an invalid URL for " + key, e);
+        }
+    }
+
     @Override
     public boolean exists(String key) throws IOException {
         try {
@@ -271,6 +313,9 @@ public class S3BlobStore implements BlobStore, AutoCloseable {
     @Override
     public void close() {
         s3.close();
+        if (presigner != null) {
+            presigner.close();
+        }
     }
 
     static String objectKey(String uploadId) {

@@ -14,6 +14,8 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Where and how to reach an S3 API.
@@ -41,6 +43,21 @@ public record S3Connection(URI endpoint, String region, String accessKey, String
                 // aws-chunked trailing checksums the SDK sends by default. Blobs are verified by digest anyway.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Signs URLs the way {@link #client()} signs requests (same endpoint, region, credentials and addressing),
+     * so that a presigned URL names the object the client wrote. Signing is local: no request is sent.
+     */
+    public S3Presigner presigner() {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
