@@ -17,13 +17,15 @@ import org.springframework.util.unit.DataUnit;
  * @param storage where blob bytes are stored
  * @param uploads blob upload sessions
  * @param registry behaviour of the /v2/ API
+ * @param auth the token endpoint and the identities it knows
  */
 @ConfigurationProperties("stowage")
 public record StowageProperties(
         @DefaultValue("./data") Path dataDir,
         @DefaultValue Storage storage,
         @DefaultValue Uploads uploads,
-        @DefaultValue Registry registry) {
+        @DefaultValue Registry registry,
+        @DefaultValue Auth auth) {
 
     /**
      * @param type the backend that holds blob bytes
@@ -107,6 +109,35 @@ public record StowageProperties(
     public record Registry(
             @DefaultValue("4MB") DataSize maxManifestSize,
             @DefaultValue("true") boolean deleteEnabled) {
+    }
+
+    /**
+     * @param issuer the {@code iss} of every token Stowage signs, and the only issuer its verifier accepts
+     * @param service the {@code aud} of every token: the name clients pass as {@code service}, from the
+     *     {@code WWW-Authenticate} challenge
+     * @param tokenLifetime how long an access token stays valid (at least 60s, as the token spec asks)
+     * @param admin the first administrator, created at first start
+     */
+    public record Auth(
+            @DefaultValue("stowage") String issuer,
+            @DefaultValue("stowage") String service,
+            @DefaultValue("5m") Duration tokenLifetime,
+            @DefaultValue Admin admin) {
+
+        public Auth {
+            if (tokenLifetime.compareTo(Duration.ofSeconds(60)) < 0) {
+                throw new IllegalArgumentException("stowage.auth.token-lifetime must be at least 60s (older clients"
+                        + " treat shorter tokens as expired), not " + tokenLifetime);
+            }
+        }
+    }
+
+    /**
+     * @param username the administrator's name
+     * @param password the administrator's password; when empty, a random one is generated at first start, written
+     *     to {@code <data-dir>/admin.password} (readable by its owner only) and logged once
+     */
+    public record Admin(@DefaultValue("admin") String username, String password) {
     }
 
     /** The filesystem backend's root directory, defaulting to {@code <data-dir>/storage}. */

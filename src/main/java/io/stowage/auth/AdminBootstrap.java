@@ -1,0 +1,74 @@
+package io.stowage.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import io.stowage.config.StowageProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the first administrator at start: with {@code stowage.auth.admin.password} when it is set (and keeps the
+ * stored password equal to it), else with a random password written to {@code <data-dir>/admin.password}, readable by
+ * its owner only, and logged once, by the one node that created the user.
+ */
+@Component
+public class AdminBootstrap implements ApplicationRunner {
+
+    static final String PASSWORD_FILE = "admin.password";
+    private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
+
+    private final Users users;
+    private final StowageProperties properties;
+    private final SecureRandom random = new SecureRandom();
+
+    public AdminBootstrap(Users users, StowageProperties properties) {
+        this.users = users;
+        this.properties = properties;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws IOException {
+        StowageProperties.Admin admin = properties.auth().admin();
+        bootstrap(admin.username(), admin.password(), properties.dataDir());
+    }
+
+    /** Ensures the administrator exists; returns the file its generated password was written to, or null. */
+    public Path bootstrap(String username, String configuredPassword, Path dataDir) throws IOException {
+        if (configuredPassword != null && !configuredPassword.isEmpty()) {
+            users.ensureAdmin(username, configuredPassword);
+            return null;
+        }
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        if (!users.create(username, password, true)) {
+            return null; // created before, by this node or another one
+        }
+        Path file = dataDir.resolve(PASSWORD_FILE);
+        writeOwnerOnly(file, password);
+        // Logged this once only, as the brief for first start asks; the file stays the durable copy.
+        log.warn("Created administrator '{}' with generated password {} (also in {}); change it after first login",
+                username, password, file);
+        return file;
+    }
+
+    private static void writeOwnerOnly(Path file, String password) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.deleteIfExists(file); // left from an earlier installation whose database is gone
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+    }
+}

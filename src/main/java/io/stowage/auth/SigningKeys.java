@@ -1,0 +1,137 @@
+package io.stowage.auth;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.stowage.metadata.SigningKeyRecord;
+import io.stowage.metadata.SigningKeyRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ES256 (P-256) keys Stowage signs tokens with, kept in PostgreSQL so that every node signs with the newest
+ * unretired key and verifies tokens of every other node. Each node reads the table again at most every
+ * {@link #REFRESH} (sooner when a token names a kid it does not know), so a rotation reaches all nodes within that.
+ */
+@Component
+public class SigningKeys implements SigningKeySource {
+
+    static final Duration REFRESH = Duration.ofSeconds(60);
+    /** How often an unknown kid may force a reload: a flood of forged kids must not become a flood of queries. */
+    private static final Duration UNKNOWN_KID_RELOAD = Duration.ofSeconds(5);
+    private static final String ALGORITHM = JWSAlgorithm.ES256.getName();
+    private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
+
+    private final SigningKeyRecords records;
+    private final Clock clock;
+    private volatile Snapshot snapshot;
+
+    public SigningKeys(SigningKeyRecords records, Clock clock) {
+        this.records = records;
+        this.clock = clock;
+    }
+
+    @Override
+    public ECKey signingKey() {
+        Snapshot current = current();
+        if (current.keys().isEmpty()) {
+            generate();
+            current = reload();
+        }
+        return current.keys().getFirst();
+    }
+
+    @Override
+    public Optional<ECKey> publicKey(String kid) {
+        Snapshot current = current();
+        Optional<ECKey> key = current.find(kid);
+        if (key.isEmpty() && current.loadedAt().plus(UNKNOWN_KID_RELOAD).isBefore(clock.instant())) {
+            key = reload().find(kid);
+        }
+        return key.map(ECKey::toPublicJWK);
+    }
+
+    /** The public halves of every unretired key, as served at {@code /auth/jwks.json}. */
+    public JWKSet publicKeys() {
+        signingKey(); // a fresh installation publishes the key it is about to sign with
+        return new JWKSet(current().keys().stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList());
+    }
+
+    /** Adds a new key, which becomes the signing key; older keys keep verifying until {@link #retire}d. */
+    public String rotate() {
+        String kid = generate();
+        reload();
+        return kid;
+    }
+
+    /** Stops publishing and accepting a key; tokens it signed stop verifying (on other nodes within {@link #REFRESH}). */
+    public boolean retire(String kid) {
+        boolean retired = records.retire(kid);
+        reload();
+        return retired;
+    }
+
+    private String generate() {
+        try {
+            ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+            // RFC 7638 thumbprint: stable, unique per key and meaningful to anyone holding the JWK set.
+            String kid = key.computeThumbprint().toString();
+            records.insert(kid, ALGORITHM, key.toECPrivateKey().getEncoded(), key.toECPublicKey().getEncoded());
+            log.info("Generated token signing key {}", kid);
+            return kid;
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot generate a P-256 signing key", e);
+        }
+    }
+
+    private Snapshot current() {
+        Snapshot current = snapshot;
+        if (current == null || current.loadedAt().plus(REFRESH).isBefore(clock.instant())) {
+            current = reload();
+        }
+        return current;
+    }
+
+    private Snapshot reload() {
+        List<ECKey> keys = records.active().stream().filter(r -> r.algorithm().equals(ALGORITHM))
+                .map(SigningKeys::decode).toList();
+        Snapshot fresh = new Snapshot(keys, clock.instant());
+        snapshot = fresh;
+        return fresh;
+    }
+
+    private static ECKey decode(SigningKeyRecord record) {
+        try {
+            KeyFactory factory = KeyFactory.getInstance("EC");
+            ECPublicKey publicKey = (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(record.publicKey()));
+            ECPrivateKey privateKey = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(record.privateKey()));
+            return new ECKey.Builder(Curve.P_256, publicKey).privateKey(privateKey).keyID(record.kid())
+                    .algorithm(JWSAlgorithm.ES256).keyUse(KeyUse.SIGNATURE).build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("signing key " + record.kid() + " cannot be decoded", e);
+        }
+    }
+
+    private record Snapshot(List<ECKey> keys, Instant loadedAt) {
+        Optional<ECKey> find(String kid) {
+            return keys.stream().filter(k -> k.getKeyID().equals(kid)).findFirst();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.stowage.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.stowage.config.StowageProperties;
+import io.stowage.metadata.UserRecord;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The token endpoint ({@code GET /auth/token} with HTTP basic credentials or none; {@code POST /auth/token} with the
+ * OAuth2 password and refresh_token grants) and the public signing keys ({@code GET /auth/jwks.json}). Errors are
+ * OAuth2-style JSON ({@code error}, {@code error_description}).
+ */
+@RestController
+class TokenController {
+
+    private static final String BASIC_CHALLENGE = "Basic realm=\"stowage\", charset=\"UTF-8\"";
+
+    private final Users users;
+    private final RefreshTokens refreshTokens;
+    private final AccessPolicy policy;
+    private final TokenIssuer issuer;
+    private final SigningKeys keys;
+    private final String service;
+
+    TokenController(Users users, RefreshTokens refreshTokens, AccessPolicy policy, TokenIssuer issuer,
+                    SigningKeys keys, StowageProperties properties) {
+        this.users = users;
+        this.refreshTokens = refreshTokens;
+        this.policy = policy;
+        this.issuer = issuer;
+        this.keys = keys;
+        this.service = properties.auth().service();
+    }
+
+    @GetMapping(path = "/auth/token", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> get(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            @RequestParam(name = "service", required = false) String requestedService,
+            @RequestParam(name = "scope", required = false) List<String> scope,
+            @RequestParam(name = "offline_token", required = false) String offlineToken) {
+        String audience = audience(requestedService);
+        List<ResourceScope> scopes = ResourceScope.parseAll(scope);
+        Optional<UserRecord> user = Optional.empty();
+        if (authorization != null) {
+            BasicCredentials credentials = BasicCredentials.parse(authorization);
+            user = users.authenticate(credentials.username(), credentials.password());
+            if (user.isEmpty()) {
+                return badCredentials("invalid username or password");
+            }
+        }
+        return answer(user, audience, scopes, "true".equalsIgnoreCase(offlineToken), null);
+    }
+
+    @PostMapping(path = "/auth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> post(@RequestParam MultiValueMap<String, String> form) {
+        String audience = audience(form.getFirst("service"));
+        List<ResourceScope> scopes = ResourceScope.parseAll(form.get("scope"));
+        String grantType = form.getFirst("grant_type");
+        if ("password".equals(grantType)) {
+            String username = form.getFirst("username");
+            String password = form.getFirst("password");
+            if (username == null || password == null) {
+                return error(400, "invalid_request", "the password grant needs username and password");
+            }
+            Optional<UserRecord> user = users.authenticate(username, password);
+            if (user.isEmpty()) {
+                return badCredentials("invalid username or password");
+            }
+            boolean offline = "offline".equals(form.getFirst("access_type"))
+                    || "true".equalsIgnoreCase(form.getFirst("offline_token"));
+            return answer(user, audience, scopes, offline, null);
+        }
+        if ("refresh_token".equals(grantType)) {
+            String refreshToken = form.getFirst("refresh_token");
+            if (refreshToken == null || refreshToken.isEmpty()) {
+                return error(400, "invalid_request", "the refresh_token grant needs refresh_token");
+            }
+            Optional<UserRecord> user = refreshTokens.redeem(refreshToken, audience);
+            if (user.isEmpty()) {
+                return badCredentials("unknown refresh token");
+            }
+            // The spec: a refresh grant answers the same refresh token, never a new one.
+            return answer(user, audience, scopes, false, refreshToken);
+        }
+        return error(400, "unsupported_grant_type", "grant_type must be password or refresh_token");
+    }
+
+    @GetMapping(path = {"/auth/jwks.json", "/auth/keys"}, produces = "application/jwk-set+json")
+    ResponseEntity<Map<String, Object>> jwks() {
+        // Short caching only: a rotated key must reach verifiers on other nodes soon.
+        return ResponseEntity.ok().cacheControl(CacheControl.maxAge(SigningKeys.REFRESH))
+                .body(keys.publicKeys().toJSONObject(true));
+    }
+
+    @ExceptionHandler(InvalidScopeException.class)
+    ResponseEntity<Map<String, Object>> invalidScope(InvalidScopeException e) {
+        return error(400, "invalid_scope", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<Map<String, Object>> invalidRequest(InvalidRequestException e) {
+        return error(400, "invalid_request", e.getMessage());
+    }
+
+    @ExceptionHandler(BasicCredentials.MalformedException.class)
+    ResponseEntity<Map<String, Object>> malformedCredentials(BasicCredentials.MalformedException e) {
+        return badCredentials(e.getMessage());
+    }
+
+    private ResponseEntity<Map<String, Object>> answer(Optional<UserRecord> user, String audience,
+                                                       List<ResourceScope> scopes, boolean offline,
+                                                       String refreshToken) {
+        Identity identity = user.map(Users::identity).orElse(Identity.ANONYMOUS);
+        List<Access> access = scopes.stream().map(scope -> policy.grant(identity, scope)).toList();
+        IssuedToken token = issuer.issue(identity, audience, access);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", token.token());
+        body.put("access_token", token.token());
+        body.put("expires_in", token.expiresIn().toSeconds());
+        body.put("issued_at", token.issuedAt().toString());
+        body.put("scope", grantedScope(access));
+        if (refreshToken != null) {
+            body.put("refresh_token", refreshToken);
+        } else if (offline && user.isPresent()) {
+            body.put("refresh_token", refreshTokens.issue(user.get(), audience));
+        }
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
+    }
+
+    /** The granted scope as OAuth2 wants it in the answer: space-separated, e.g. {@code repository:a/b:pull,push}. */
+    private static String grantedScope(List<Access> access) {
+        return access.stream().filter(a -> !a.actions().isEmpty())
+                .map(a -> a.type() + ":" + a.name() + ":" + String.join(",", a.actions()))
+                .collect(Collectors.joining(" "));
+    }
+
+    private String audience(String requested) {
+        if (requested == null || requested.isEmpty()) {
+            return service;
+        }
+        if (!requested.equals(service)) {
+            throw new InvalidRequestException("unknown service: this token endpoint serves \"" + service + "\"");
+        }
+        return requested;
+    }
+
+    private static ResponseEntity<Map<String, Object>> badCredentials(String description) {
+        return ResponseEntity.status(401).header(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE)
+                .body(errorBody("invalid_grant", description));
+    }
+
+    private static ResponseEntity<Map<String, Object>> error(int status, String error, String description) {
+        return ResponseEntity.status(status).body(errorBody(error, description));
+    }
+
+    private static Map<String, Object> errorBody(String error, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        return body;
+    }
+
+    /** A request the token endpoint cannot serve as asked (e.g. for another service). */
+    static final class InvalidRequestException extends RuntimeException {
+        InvalidRequestException(String message) {
+            super(message);
+        }
+    }
+
+    /** Username and password from an {@code Authorization: Basic ...} header. */
+    record BasicCredentials(String username, String password) {
+
+        static BasicCredentials parse(String header) {
+            if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                throw new MalformedException("only Basic credentials are accepted here");
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedException("malformed Basic credentials");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw new MalformedException("malformed Basic credentials");
+            }
+            return new BasicCredentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+        }
+
+        @Override
+        public String toString() {
+            return "BasicCredentials[username=" + username + "]"; // never the password, should it reach a log
+        }
+
+        static final class MalformedException extends RuntimeException {
+            MalformedException(String message) {
+                super(message);
+            }
+        }
+    }
+}

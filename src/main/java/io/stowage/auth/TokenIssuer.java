@@ -1,0 +1,58 @@
+package io.stowage.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/** Signs access tokens in the shape distribution expects (iss, sub, aud, exp, nbf, iat, jti, access), kid in the header. */
+public class TokenIssuer {
+
+    private final SigningKeySource keys;
+    private final String issuer;
+    private final Duration lifetime;
+    private final Clock clock;
+
+    public TokenIssuer(SigningKeySource keys, String issuer, Duration lifetime, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.lifetime = lifetime;
+        this.clock = clock;
+    }
+
+    public IssuedToken issue(Identity identity, String audience, List<Access> access) {
+        // JWT times are whole seconds; truncating keeps issued_at and iat the same instant.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(identity.username())
+                .audience(audience)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("access", access.stream().map(Access::toClaim).toList())
+                .build();
+        ECKey key = keys.signingKey();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.getKeyID()).build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(new ECDSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token with key " + key.getKeyID(), e);
+        }
+        return new IssuedToken(jwt.serialize(), now, lifetime, List.copyOf(access));
+    }
+}

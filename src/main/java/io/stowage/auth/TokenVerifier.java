@@ -1,0 +1,119 @@
+package io.stowage.auth;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Checks a bearer token: ES256 signature by a known, unretired key (by {@code kid}), {@code exp} and {@code nbf}
+ * (allowing {@link #CLOCK_SKEW} between nodes), {@code iss} and {@code aud}; returns the access it grants.
+ */
+public class TokenVerifier {
+
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+    private final SigningKeySource keys;
+    private final String issuer;
+    private final String audience;
+    private final Clock clock;
+
+    public TokenVerifier(SigningKeySource keys, String issuer, String audience, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.audience = audience;
+        this.clock = clock;
+    }
+
+    public VerifiedToken verify(String token) throws InvalidTokenException {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(token);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new InvalidTokenException("malformed token", e);
+        }
+        verifySignature(jwt);
+
+        Instant now = clock.instant();
+        Date exp = claims.getExpirationTime();
+        if (exp == null || !now.minus(CLOCK_SKEW).isBefore(exp.toInstant())) {
+            throw new InvalidTokenException("token expired");
+        }
+        Date nbf = claims.getNotBeforeTime();
+        if (nbf != null && now.plus(CLOCK_SKEW).isBefore(nbf.toInstant())) {
+            throw new InvalidTokenException("token not valid yet");
+        }
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new InvalidTokenException("token from another issuer");
+        }
+        if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
+            throw new InvalidTokenException("token for another audience");
+        }
+        String subject = claims.getSubject() == null ? "" : claims.getSubject();
+        return new VerifiedToken(subject, access(claims), exp.toInstant());
+    }
+
+    private void verifySignature(SignedJWT jwt) throws InvalidTokenException {
+        JWSHeader header = jwt.getHeader();
+        // Never let the token choose the algorithm: only ES256, with a key we hold.
+        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+            throw new InvalidTokenException("unsupported token algorithm " + header.getAlgorithm());
+        }
+        if (header.getKeyID() == null) {
+            throw new InvalidTokenException("token names no kid");
+        }
+        ECKey key = keys.publicKey(header.getKeyID())
+                .orElseThrow(() -> new InvalidTokenException("token signed by an unknown key"));
+        try {
+            if (!jwt.verify(new ECDSAVerifier(key))) {
+                throw new InvalidTokenException("bad token signature");
+            }
+        } catch (JOSEException e) {
+            throw new InvalidTokenException("bad token signature", e);
+        }
+    }
+
+    private static List<Access> access(JWTClaimsSet claims) throws InvalidTokenException {
+        Object claim = claims.getClaim("access");
+        List<Access> access = new ArrayList<>();
+        if (claim == null) {
+            return access;
+        }
+        if (!(claim instanceof List<?> entries)) {
+            throw new InvalidTokenException("malformed access claim");
+        }
+        for (Object entry : entries) {
+            if (!(entry instanceof Map<?, ?> map) || !(map.get("type") instanceof String type)
+                    || !(map.get("name") instanceof String name)) {
+                throw new InvalidTokenException("malformed access claim");
+            }
+            List<String> actions = new ArrayList<>();
+            if (map.get("actions") instanceof List<?> list) {
+                for (Object action : list) {
+                    if (!(action instanceof String s)) {
+                        throw new InvalidTokenException("malformed access claim");
+                    }
+                    actions.add(s);
+                }
+            } else if (map.get("actions") != null) {
+                throw new InvalidTokenException("malformed access claim");
+            }
+            access.add(new Access(type, name, actions));
+        }
+        return access;
+    }
+}
