@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletRequest;
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.UserRecord;
 import org.springframework.http.CacheControl;
@@ -53,10 +54,12 @@ class TokenController {
     ResponseEntity<Map<String, Object>> get(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestParam(name = "service", required = false) String requestedService,
-            @RequestParam(name = "scope", required = false) List<String> scope,
-            @RequestParam(name = "offline_token", required = false) String offlineToken) {
+            @RequestParam(name = "offline_token", required = false) String offlineToken,
+            HttpServletRequest request) {
         String audience = audience(requestedService);
-        List<ResourceScope> scopes = ResourceScope.parseAll(scope);
+        // Not a List<String> parameter: Spring would split a single "pull,push" scope at its comma.
+        String[] scope = request.getParameterValues("scope");
+        List<ResourceScope> scopes = ResourceScope.parseAll(scope == null ? List.of() : List.of(scope));
         Optional<UserRecord> user = Optional.empty();
         if (authorization != null) {
             BasicCredentials credentials = BasicCredentials.parse(authorization);
