@@ -23,9 +23,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the integration tests: Stowage on a random port over real HTTP, real PostgreSQL
  * ({@link TestDatabase}) and filesystem storage in a fresh directory, or S3 when the subclass is annotated
  * {@code @S3Storage}. All subclasses of a backend share one application context, so each test uses repository
- * names of its own ({@link #uniqueRepository}).
+ * names of its own ({@link #uniqueRepository}). Authentication is off ({@code stowage.auth.mode=none}) unless the
+ * subclass is annotated {@code @TokenAuth}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stowage.auth.mode=none")
 public abstract class RegistryTestBase {
 
     private static final Path DATA_DIR;

@@ -3,6 +3,10 @@ package io.stowage.auth;
 import java.time.Clock;
 
 import io.stowage.config.StowageProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -11,6 +15,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 /** Wires the token issuer and verifier to the stored signing keys and the {@code stowage.auth.*} settings. */
 @Configuration(proxyBeanMethods = false)
 class AuthConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthConfiguration.class);
 
     @Bean
     Clock clock() {
@@ -21,6 +27,22 @@ class AuthConfiguration {
     @Bean
     PasswordEncoder passwordEncoder() {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    /** {@code stowage.auth.mode=none} leaves every repository open to anyone: say so where nobody can miss it. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> openRegistryWarning(StowageProperties properties) {
+        return event -> {
+            if (properties.auth().mode() == StowageProperties.AuthMode.NONE) {
+                log.warn("""
+
+                        ************************************************************************
+                        *  stowage.auth.mode=none: AUTHENTICATION IS OFF.                      *
+                        *  Anyone who can reach this port may push, pull and delete anything.  *
+                        *  Use it for development only; set stowage.auth.mode=token otherwise. *
+                        ************************************************************************""");
+            }
+        };
     }
 
     @Bean

@@ -1,48 +1,68 @@
 package io.stowage.auth;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
+import io.stowage.config.StowageProperties;
 import io.stowage.metadata.RefreshTokenRecords;
-import io.stowage.metadata.UserRecord;
-import io.stowage.metadata.UserRecords;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 /**
- * Long-lived, opaque refresh tokens (256 random bits), each bound to one user and one service. Only their SHA-256 is
- * stored, so the lookup by hash reveals nothing a timing attack could use.
+ * Long-lived, opaque refresh tokens (256 random bits), each bound to one user or robot, one service and an expiry
+ * ({@code stowage.auth.refresh-token-lifetime}). Only their SHA-256 is stored, so the lookup by hash reveals nothing
+ * a timing attack could use; a disabled or deleted account's tokens stop working at once.
  */
 @Service
 public class RefreshTokens {
 
     private final SecureRandom random = new SecureRandom();
     private final RefreshTokenRecords records;
-    private final UserRecords users;
+    private final Identities identities;
+    private final Duration lifetime;
+    private final Clock clock;
 
-    public RefreshTokens(RefreshTokenRecords records, UserRecords users) {
+    public RefreshTokens(RefreshTokenRecords records, Identities identities, StowageProperties properties,
+                         Clock clock) {
         this.records = records;
-        this.users = users;
+        this.identities = identities;
+        this.lifetime = properties.auth().refreshTokenLifetime();
+        this.clock = clock;
     }
 
-    public String issue(UserRecord user, String service) {
+    public String issue(Identity identity, String service) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        records.insert(sha256(token), user.id(), service);
+        var expiresAt = clock.instant().plus(lifetime);
+        switch (identity.kind()) {
+            case USER -> records.insertForUser(sha256(token), identity.subject(), service, expiresAt);
+            case ROBOT -> records.insertForRobot(sha256(token),
+                    identity.subject().substring(Identity.ROBOT_PREFIX.length()), service, expiresAt);
+            case ANONYMOUS -> throw new IllegalArgumentException("anonymous callers get no refresh token");
+        }
         return token;
     }
 
-    /** The user the token was issued to, if it is a refresh token for {@code service} and the user still exists. */
-    public Optional<UserRecord> redeem(String token, String service) {
-        return records.findUserId(sha256(token), service).flatMap(users::findById);
+    /** Who the token was issued to, if it is a live refresh token for {@code service} and the account may act. */
+    public Optional<Identity> redeem(String token, String service) {
+        return records.findSubject(sha256(token), service, Identity.ROBOT_PREFIX).flatMap(identities::resolve);
+    }
+
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+    void deleteExpired() {
+        records.deleteExpired();
     }
 
     private static byte[] sha256(String token) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

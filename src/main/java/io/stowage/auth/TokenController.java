@@ -1,7 +1,5 @@
 package io.stowage.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +8,6 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import io.stowage.config.StowageProperties;
-import io.stowage.metadata.UserRecord;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -33,16 +30,16 @@ class TokenController {
 
     private static final String BASIC_CHALLENGE = "Basic realm=\"stowage\", charset=\"UTF-8\"";
 
-    private final Users users;
+    private final SignIn signIn;
     private final RefreshTokens refreshTokens;
     private final AccessPolicy policy;
     private final TokenIssuer issuer;
     private final SigningKeys keys;
     private final String service;
 
-    TokenController(Users users, RefreshTokens refreshTokens, AccessPolicy policy, TokenIssuer issuer,
+    TokenController(SignIn signIn, RefreshTokens refreshTokens, AccessPolicy policy, TokenIssuer issuer,
                     SigningKeys keys, StowageProperties properties) {
-        this.users = users;
+        this.signIn = signIn;
         this.refreshTokens = refreshTokens;
         this.policy = policy;
         this.issuer = issuer;
@@ -60,20 +57,21 @@ class TokenController {
         // Not a List<String> parameter: Spring would split a single "pull,push" scope at its comma.
         String[] scope = request.getParameterValues("scope");
         List<ResourceScope> scopes = ResourceScope.parseAll(scope == null ? List.of() : List.of(scope));
-        Optional<UserRecord> user = Optional.empty();
+        Optional<Identity> identity = Optional.empty();
         if (authorization != null) {
             BasicCredentials credentials = BasicCredentials.parse(authorization);
-            user = users.authenticate(credentials.username(), credentials.password());
-            if (user.isEmpty()) {
+            identity = signIn.signIn(credentials.username(), credentials.password(), request.getRemoteAddr());
+            if (identity.isEmpty()) {
                 return badCredentials("invalid username or password");
             }
         }
-        return answer(user, audience, scopes, "true".equalsIgnoreCase(offlineToken), null);
+        return answer(identity, audience, scopes, "true".equalsIgnoreCase(offlineToken), null);
     }
 
     @PostMapping(path = "/auth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> post(@RequestParam MultiValueMap<String, String> form) {
+    ResponseEntity<Map<String, Object>> post(@RequestParam MultiValueMap<String, String> form,
+                                             HttpServletRequest request) {
         String audience = audience(form.getFirst("service"));
         List<ResourceScope> scopes = ResourceScope.parseAll(form.get("scope"));
         String grantType = form.getFirst("grant_type");
@@ -83,25 +81,25 @@ class TokenController {
             if (username == null || password == null) {
                 return error(400, "invalid_request", "the password grant needs username and password");
             }
-            Optional<UserRecord> user = users.authenticate(username, password);
-            if (user.isEmpty()) {
+            Optional<Identity> identity = signIn.signIn(username, password, request.getRemoteAddr());
+            if (identity.isEmpty()) {
                 return badCredentials("invalid username or password");
             }
             boolean offline = "offline".equals(form.getFirst("access_type"))
                     || "true".equalsIgnoreCase(form.getFirst("offline_token"));
-            return answer(user, audience, scopes, offline, null);
+            return answer(identity, audience, scopes, offline, null);
         }
         if ("refresh_token".equals(grantType)) {
             String refreshToken = form.getFirst("refresh_token");
             if (refreshToken == null || refreshToken.isEmpty()) {
                 return error(400, "invalid_request", "the refresh_token grant needs refresh_token");
             }
-            Optional<UserRecord> user = refreshTokens.redeem(refreshToken, audience);
-            if (user.isEmpty()) {
-                return badCredentials("unknown refresh token");
+            Optional<Identity> identity = refreshTokens.redeem(refreshToken, audience);
+            if (identity.isEmpty()) {
+                return badCredentials("unknown or expired refresh token");
             }
             // The spec: a refresh grant answers the same refresh token, never a new one.
-            return answer(user, audience, scopes, false, refreshToken);
+            return answer(identity, audience, scopes, false, refreshToken);
         }
         return error(400, "unsupported_grant_type", "grant_type must be password or refresh_token");
     }
@@ -123,15 +121,22 @@ class TokenController {
         return error(400, "invalid_request", e.getMessage());
     }
 
+    @ExceptionHandler(SignIn.TooManyAttemptsException.class)
+    ResponseEntity<Map<String, Object>> tooManyAttempts(SignIn.TooManyAttemptsException e) {
+        return ResponseEntity.status(429).header(HttpHeaders.RETRY_AFTER,
+                        Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .body(errorBody("slow_down", e.getMessage()));
+    }
+
     @ExceptionHandler(BasicCredentials.MalformedException.class)
     ResponseEntity<Map<String, Object>> malformedCredentials(BasicCredentials.MalformedException e) {
         return badCredentials(e.getMessage());
     }
 
-    private ResponseEntity<Map<String, Object>> answer(Optional<UserRecord> user, String audience,
+    private ResponseEntity<Map<String, Object>> answer(Optional<Identity> caller, String audience,
                                                        List<ResourceScope> scopes, boolean offline,
                                                        String refreshToken) {
-        Identity identity = user.map(Users::identity).orElse(Identity.ANONYMOUS);
+        Identity identity = caller.orElse(Identity.ANONYMOUS);
         List<Access> access = scopes.stream().map(scope -> policy.grant(identity, scope)).toList();
         IssuedToken token = issuer.issue(identity, audience, access);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -142,8 +147,8 @@ class TokenController {
         body.put("scope", grantedScope(access));
         if (refreshToken != null) {
             body.put("refresh_token", refreshToken);
-        } else if (offline && user.isPresent()) {
-            body.put("refresh_token", refreshTokens.issue(user.get(), audience));
+        } else if (offline && caller.isPresent()) {
+            body.put("refresh_token", refreshTokens.issue(identity, audience));
         }
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
     }
@@ -185,38 +190,6 @@ class TokenController {
     static final class InvalidRequestException extends RuntimeException {
         InvalidRequestException(String message) {
             super(message);
-        }
-    }
-
-    /** Username and password from an {@code Authorization: Basic ...} header. */
-    record BasicCredentials(String username, String password) {
-
-        static BasicCredentials parse(String header) {
-            if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
-                throw new MalformedException("only Basic credentials are accepted here");
-            }
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new MalformedException("malformed Basic credentials");
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw new MalformedException("malformed Basic credentials");
-            }
-            return new BasicCredentials(decoded.substring(0, colon), decoded.substring(colon + 1));
-        }
-
-        @Override
-        public String toString() {
-            return "BasicCredentials[username=" + username + "]"; // never the password, should it reach a log
-        }
-
-        static final class MalformedException extends RuntimeException {
-            MalformedException(String message) {
-                super(message);
-            }
         }
     }
 }

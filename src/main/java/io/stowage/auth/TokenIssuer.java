@@ -37,7 +37,7 @@ public class TokenIssuer {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
-                .subject(identity.username())
+                .subject(identity.subject())
                 .audience(audience)
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -24,6 +25,11 @@ import com.nimbusds.jwt.SignedJWT;
 public class TokenVerifier {
 
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    /** As long as a retired key may take to reach every node anyway ({@link SigningKeys#REFRESH}). */
+    static final Duration REMEMBER = Duration.ofSeconds(60);
+    private static final int REMEMBER_LIMIT = 10_000;
+
+    private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
 
     private final SigningKeySource keys;
     private final String issuer;
@@ -37,7 +43,28 @@ public class TokenVerifier {
         this.clock = clock;
     }
 
+    /**
+     * The token's subject and access, if it is valid now. A verified token is remembered (by its exact text) for up to
+     * {@link #REMEMBER}, so the signature of a token a client sends with every request is checked about once a minute.
+     */
     public VerifiedToken verify(String token) throws InvalidTokenException {
+        Instant now = clock.instant();
+        Remembered known = remembered.get(token);
+        if (known != null && known.until().isAfter(now)) {
+            if (!now.minus(CLOCK_SKEW).isBefore(known.token().expiresAt())) {
+                throw new InvalidTokenException("token expired");
+            }
+            return known.token();
+        }
+        VerifiedToken verified = verifyNow(token);
+        if (remembered.size() >= REMEMBER_LIMIT) {
+            remembered.clear();
+        }
+        remembered.put(token, new Remembered(verified, now.plus(REMEMBER)));
+        return verified;
+    }
+
+    private VerifiedToken verifyNow(String token) throws InvalidTokenException {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -115,5 +142,8 @@ public class TokenVerifier {
             access.add(new Access(type, name, actions));
         }
         return access;
+    }
+
+    private record Remembered(VerifiedToken token, Instant until) {
     }
 }

@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 
 import io.stowage.metadata.UserRecord;
 import io.stowage.metadata.UserRecords;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 
@@ -17,11 +18,13 @@ public class Users {
 
     private final UserRecords records;
     private final PasswordEncoder passwords;
+    private final ApplicationEventPublisher events;
     /** Checked against when the user does not exist, so that unknown and known names take the same time. */
     private final String decoyHash;
 
-    public Users(UserRecords records, PasswordEncoder passwords) {
+    public Users(UserRecords records, PasswordEncoder passwords, ApplicationEventPublisher events) {
         this.records = records;
+        this.events = events;
         this.passwords = passwords;
         this.decoyHash = passwords.encode("decoy-password-never-matches");
     }
@@ -52,10 +55,7 @@ public class Users {
         UserRecord user = records.findByUsername(username).orElseThrow();
         if (!user.admin() || !passwords.matches(password, user.passwordHash())) {
             records.update(user.id(), passwords.encode(password), true);
+            events.publishEvent(new AccountsChanged(username));
         }
-    }
-
-    static Identity identity(UserRecord user) {
-        return new Identity(user.username(), user.admin());
     }
 }

@@ -3,6 +3,7 @@ package io.stowage.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -112,16 +113,30 @@ public record StowageProperties(
     }
 
     /**
-     * @param issuer the {@code iss} of every token Stowage signs, and the only issuer its verifier accepts
+     * @param mode {@code token} (the default): every /v2/ request needs a token from {@code /auth/token} or HTTP basic
+     *     credentials, and only what the access rules allow is done; {@code none}: anyone may do anything, for
+     *     development only
+     * @param issuer the {@code iss} of every token Stowage signs
      * @param service the {@code aud} of every token: the name clients pass as {@code service}, from the
      *     {@code WWW-Authenticate} challenge
      * @param tokenLifetime how long an access token stays valid (at least 60s, as the token spec asks)
+     * @param refreshTokenLifetime how long a refresh token (asked for with {@code offline_token} or
+     *     {@code access_type=offline}) stays valid
+     * @param publicRepositories patterns ({@code *} stands for any characters) of repositories anyone may pull, on
+     *     top of those made public through the admin API
+     * @param trustedIssuers other token issuers whose tokens are accepted, each with its public keys
+     * @param loginBackoff how failed sign-ins slow down further attempts
      * @param admin the first administrator, created at first start
      */
     public record Auth(
+            @DefaultValue("token") AuthMode mode,
             @DefaultValue("stowage") String issuer,
             @DefaultValue("stowage") String service,
             @DefaultValue("5m") Duration tokenLifetime,
+            @DefaultValue("30d") Duration refreshTokenLifetime,
+            List<String> publicRepositories,
+            List<TrustedIssuer> trustedIssuers,
+            @DefaultValue LoginBackoff loginBackoff,
             @DefaultValue Admin admin) {
 
         public Auth {
@@ -129,7 +144,35 @@ public record StowageProperties(
                 throw new IllegalArgumentException("stowage.auth.token-lifetime must be at least 60s (older clients"
                         + " treat shorter tokens as expired), not " + tokenLifetime);
             }
+            publicRepositories = publicRepositories == null ? List.of() : List.copyOf(publicRepositories);
+            trustedIssuers = trustedIssuers == null ? List.of() : List.copyOf(trustedIssuers);
         }
+    }
+
+    /** Whether /v2/ is protected. */
+    public enum AuthMode {
+        /** Docker registry token auth: private unless made public. */
+        TOKEN,
+        /** No authentication and no access control: anyone may push, pull and delete. Development only. */
+        NONE
+    }
+
+    /**
+     * @param issuer the {@code iss} claim of that issuer's tokens
+     * @param keys a file holding its public keys: a JWK set (JSON) or PEM certificates / public keys
+     */
+    public record TrustedIssuer(String issuer, Path keys) {
+    }
+
+    /**
+     * @param freeAttempts failures per account, and per client address, before sign-ins are slowed down
+     * @param initialDelay the wait imposed after the free attempts; it doubles with every further failure
+     * @param maxDelay the longest wait imposed
+     */
+    public record LoginBackoff(
+            @DefaultValue("5") int freeAttempts,
+            @DefaultValue("1s") Duration initialDelay,
+            @DefaultValue("15m") Duration maxDelay) {
     }
 
     /**

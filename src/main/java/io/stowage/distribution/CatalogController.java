@@ -2,16 +2,21 @@ package io.stowage.distribution;
 
 import java.util.Map;
 
+import io.stowage.auth.Caller;
 import io.stowage.registry.CatalogService;
 import io.stowage.registry.Page;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /v2/_catalog}: repository names in byte order, with {@code n}/{@code last} pagination. */
+/**
+ * {@code GET /v2/_catalog}: the names of the repositories the caller may pull, in byte order, with {@code n}/{@code last}
+ * pagination.
+ */
 @RestController
 class CatalogController {
 
@@ -23,8 +28,9 @@ class CatalogController {
 
     @GetMapping("/v2/_catalog")
     ResponseEntity<Map<String, Object>> list(@RequestParam(required = false) String n,
-                                             @RequestParam(required = false) String last) {
-        Page<String> page = catalog.list(last, Pagination.parseN(n));
+                                             @RequestParam(required = false) String last,
+                                             @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        Page<String> page = catalog.list(last, Pagination.parseN(n), caller.readable());
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         if (page.hasMore()) {
             response.header(HttpHeaders.LINK, Locations.nextPage("/v2/_catalog",

@@ -25,6 +25,8 @@ public class RepositoryRouteFilter extends OncePerRequestFilter {
 
     /** The request attribute holding the repository name. */
     public static final String NAME = "io.stowage.repository";
+    /** The request attribute holding the resource after the name, e.g. {@code manifests/1.0} or {@code blobs/uploads/}. */
+    public static final String RESOURCE = "io.stowage.resource";
     /** The internal path prefix the controllers map; not a valid repository name. */
     public static final String PREFIX = "/v2/_repository_";
 
@@ -47,6 +49,7 @@ public class RepositoryRouteFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(NAME, route.group(1));
+        request.setAttribute(RESOURCE, route.group(2));
         chain.doFilter(new RoutedRequest(request, PREFIX + "/" + route.group(2)), response);
     }
 

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import io.stowage.metadata.BlobRecord;
+import io.stowage.auth.Caller;
 import io.stowage.registry.ChunkRange;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
@@ -46,9 +47,10 @@ class UploadController {
                               @RequestParam(required = false) String mount,
                               @RequestParam(required = false) String from,
                               @RequestParam(name = "digest-algorithm", required = false) String algorithm,
+                              @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                               HttpServletRequest request) throws IOException {
         if (mount != null) {
-            Optional<BlobRecord> mounted = uploads.mount(repository, Digest.parse(mount), from);
+            Optional<BlobRecord> mounted = uploads.mount(repository, Digest.parse(mount), from, caller.readable());
             if (mounted.isPresent()) {
                 return created(repository, mounted.get().digest());
             }

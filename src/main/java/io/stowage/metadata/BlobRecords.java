@@ -90,17 +90,27 @@ public class BlobRecords {
                 .param(repositoryId).param(digest).query(Boolean.class).single();
     }
 
-    /** Whether the named repository may serve the blob. */
-    public boolean isLinked(String repository, String digest) {
-        return jdbc.sql("""
+    /** Whether {@code repository} holds the blob and passes {@code filter}. */
+    public boolean isLinked(String repository, String digest, RepositoryFilter filter) {
+        var statement = jdbc.sql("""
                 select exists (select 1 from repository_blobs rb join repositories r on r.id = rb.repository_id
-                               where r.name = ? and rb.digest = ?)""")
-                .param(repository).param(digest).query(Boolean.class).single();
+                               where r.name = ? and rb.digest = ? and %s)""".formatted(filter.condition("r")))
+                .param(repository).param(digest);
+        if (!filter.all()) {
+            statement = statement.param(filter.parameter());
+        }
+        return statement.query(Boolean.class).single();
     }
 
-    /** Whether any repository may serve the blob. */
-    public boolean isLinkedAnywhere(String digest) {
-        return jdbc.sql("select exists (select 1 from repository_blobs where digest = ?)")
-                .param(digest).query(Boolean.class).single();
+    /** Whether any repository that passes {@code filter} holds the blob. */
+    public boolean isLinkedIn(String digest, RepositoryFilter filter) {
+        var statement = jdbc.sql("""
+                select exists (select 1 from repository_blobs rb join repositories r on r.id = rb.repository_id
+                               where rb.digest = ? and %s)""".formatted(filter.condition("r")))
+                .param(digest);
+        if (!filter.all()) {
+            statement = statement.param(filter.parameter());
+        }
+        return statement.query(Boolean.class).single();
     }
 }

@@ -1,11 +1,16 @@
 package io.stowage.metadata;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The {@code refresh_tokens} table: long-lived tokens, kept as SHA-256 hashes, each bound to a user and a service. */
+/**
+ * The {@code refresh_tokens} table: long-lived tokens, kept as SHA-256 hashes, each bound to a user or a robot, a
+ * service and an expiry.
+ */
 @Repository
 public class RefreshTokenRecords {
 
@@ -15,14 +20,35 @@ public class RefreshTokenRecords {
         this.jdbc = jdbc;
     }
 
-    public void insert(byte[] tokenHash, long userId, String service) {
-        jdbc.sql("insert into refresh_tokens (token_hash, user_id, service) values (?, ?, ?)")
-                .param(tokenHash).param(userId).param(service).update();
+    public void insertForUser(byte[] tokenHash, String username, String service, Instant expiresAt) {
+        jdbc.sql("""
+                insert into refresh_tokens (token_hash, user_id, service, expires_at)
+                select ?, id, ?, ? from users where username = ?""")
+                .param(tokenHash).param(service).param(Timestamp.from(expiresAt)).param(username).update();
     }
 
-    /** The id of the user the token was issued to, if it exists and was issued for {@code service}. */
-    public Optional<Long> findUserId(byte[] tokenHash, String service) {
-        return jdbc.sql("select user_id from refresh_tokens where token_hash = ? and service = ?")
-                .param(tokenHash).param(service).query(Long.class).optional();
+    public void insertForRobot(byte[] tokenHash, String robot, String service, Instant expiresAt) {
+        jdbc.sql("""
+                insert into refresh_tokens (token_hash, robot_id, service, expires_at)
+                select ?, id, ?, ? from robot_accounts where name = ?""")
+                .param(tokenHash).param(service).param(Timestamp.from(expiresAt)).param(robot).update();
+    }
+
+    /**
+     * The username, or {@code robot+<name>}, the token was issued to, if it exists, was issued for {@code service}
+     * and has not expired.
+     */
+    public Optional<String> findSubject(byte[] tokenHash, String service, String robotPrefix) {
+        return jdbc.sql("""
+                select coalesce(u.username, ? || r.name) from refresh_tokens t
+                left join users u on u.id = t.user_id
+                left join robot_accounts r on r.id = t.robot_id
+                where t.token_hash = ? and t.service = ? and (t.expires_at is null or t.expires_at > now())""")
+                .param(robotPrefix).param(tokenHash).param(service).query(String.class).optional();
+    }
+
+    /** Deletes expired tokens; the number deleted. */
+    public int deleteExpired() {
+        return jdbc.sql("delete from refresh_tokens where expires_at <= now()").update();
     }
 }

@@ -40,13 +40,39 @@ public class RepositoryRecords {
         jdbc.sql("update repositories set pushed_at = now() where id = ?").param(id).update();
     }
 
-    /** Names of repositories that hold at least one manifest, in byte order, after {@code last}. */
-    public List<String> namesWithContent(String last, int limit) {
-        return jdbc.sql("""
+    /**
+     * Names of repositories that hold at least one manifest and pass {@code filter}, in byte order, after
+     * {@code last}.
+     */
+    public List<String> namesWithContent(String last, int limit, RepositoryFilter filter) {
+        var statement = jdbc.sql("""
                 select r.name from repositories r
-                where r.name > ? and exists (select 1 from manifests m where m.repository_id = r.id)
-                order by r.name limit ?""")
-                .param(last == null ? "" : last).param(limit)
-                .query(String.class).list();
+                where r.name > ? and %s and exists (select 1 from manifests m where m.repository_id = r.id)
+                order by r.name limit ?""".formatted(filter.condition("r")))
+                .param(last == null ? "" : last);
+        if (!filter.all()) {
+            statement = statement.param(filter.parameter());
+        }
+        return statement.param(limit).query(String.class).list();
+    }
+
+    /** Whether the repository exists and was made public. */
+    public boolean isPublic(String name) {
+        return jdbc.sql("select visibility = 'public' from repositories where name = ?").param(name)
+                .query(Boolean.class).optional().orElse(false);
+    }
+
+    /** The repository's visibility ({@code private} or {@code public}), if it exists. */
+    public Optional<String> visibility(String name) {
+        return jdbc.sql("select visibility from repositories where name = ?").param(name)
+                .query(String.class).optional();
+    }
+
+    /** Sets visibility and, when not null, description, creating the repository if needed. */
+    public void update(String name, String visibility, String description) {
+        long id = getOrCreate(name);
+        jdbc.sql("""
+                update repositories set visibility = coalesce(?, visibility), description = coalesce(?, description)
+                where id = ?""").param(visibility).param(description).param(id).update();
     }
 }

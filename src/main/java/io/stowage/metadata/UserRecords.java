@@ -9,7 +9,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UserRecords {
 
-    private static final String COLUMNS = "id, username, password_hash, admin";
+    private static final String COLUMNS = "id, username, password_hash, admin, disabled";
 
     private final JdbcClient jdbc;
 
@@ -39,7 +39,20 @@ public class UserRecords {
                 .param(passwordHash).param(admin).param(id).update();
     }
 
+    public java.util.List<UserRecord> list() {
+        return jdbc.sql("select " + COLUMNS + " from users order by username").query(UserRecords::map).list();
+    }
+
+    public boolean setDisabled(String username, boolean disabled) {
+        return jdbc.sql("update users set disabled = ? where username = ?").param(disabled).param(username)
+                .update() == 1;
+    }
+
+    public boolean delete(String username) {
+        return jdbc.sql("delete from users where username = ?").param(username).update() == 1;
+    }
+
     private static UserRecord map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-        return new UserRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4));
+        return new UserRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5));
     }
 }

@@ -1,5 +1,6 @@
 package io.stowage.registry;
 
+import io.stowage.metadata.RepositoryFilter;
 import io.stowage.metadata.RepositoryRecords;
 import org.springframework.stereotype.Service;
 
@@ -13,11 +14,12 @@ public class CatalogService {
         this.repositories = repositories;
     }
 
-    public Page<String> list(String last, Integer n) {
+    /** A page of the repositories that pass {@code visible}. */
+    public Page<String> list(String last, Integer n, RepositoryFilter visible) {
         // As the tag list does for its last: anything else is no name, and PostgreSQL refuses some of it (NUL).
         if (last != null && !last.isEmpty()) {
             RepositoryName.validate(last);
         }
-        return Page.of(n, limit -> repositories.namesWithContent(last, limit));
+        return Page.of(n, limit -> repositories.namesWithContent(last, limit, visible));
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.BlobRecord;
+import io.stowage.metadata.RepositoryFilter;
 import io.stowage.metadata.BlobRecords;
 import io.stowage.metadata.UploadRecord;
 import io.stowage.metadata.UploadRecords;
@@ -175,15 +176,16 @@ public class UploadService {
 
     /**
      * Mounts a blob into {@code repository} from {@code from} or, when {@code from} is null and the
-     * registry allows it, from any repository holding it. Empty when there is nothing to mount.
+     * registry allows it, from any repository holding it. Only repositories that pass {@code readable} (those the
+     * caller may pull) are sources. Empty when there is nothing to mount.
      */
-    public Optional<BlobRecord> mount(String repository, Digest digest, String from) {
+    public Optional<BlobRecord> mount(String repository, Digest digest, String from, RepositoryFilter readable) {
         RepositoryName.validate(repository);
         boolean available;
         if (from != null) {
-            available = RepositoryName.isValid(from) && blobs.isLinked(from, digest.toString());
+            available = RepositoryName.isValid(from) && blobs.isLinked(from, digest.toString(), readable);
         } else {
-            available = properties.uploads().mountWithoutFrom() && blobs.isLinkedAnywhere(digest.toString());
+            available = properties.uploads().mountWithoutFrom() && blobs.isLinkedIn(digest.toString(), readable);
         }
         if (!available) {
             return Optional.empty();

@@ -50,17 +50,4 @@ class ScopeTest {
             assertThatThrownBy(() -> ResourceScope.parse(bad)).as(bad).isInstanceOf(InvalidScopeException.class);
         }
     }
-
-    @Test
-    void policyGrantsTheIntersection() {
-        AccessPolicy policy = new AccessPolicy();
-        ResourceScope own = ResourceScope.parse("repository:alice/app:pull,push,delete");
-        assertThat(policy.grant(new Identity("alice", false), own).actions()).containsExactly("pull", "push");
-        assertThat(policy.grant(new Identity("bob", false), own).actions()).isEmpty();
-        assertThat(policy.grant(new Identity("alic", false), own).actions()).isEmpty();
-        assertThat(policy.grant(new Identity("root", true), own).actions()).containsExactly("pull", "push", "delete");
-        assertThat(policy.grant(Identity.ANONYMOUS, own).actions()).isEmpty();
-        assertThat(policy.grant(new Identity("alice", false), ResourceScope.parse("registry:catalog:*")).actions())
-                .isEmpty();
-    }
 }

@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+@TokenAuth
 class TokenEndpointIT extends RegistryTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,7 +98,7 @@ class TokenEndpointIT extends RegistryTestBase {
         assertThat(token.access()).containsExactly(
                 new Access("repository", bob + "/app", List.of()),
                 new Access("repository", alice + "/one", List.of("pull")),
-                new Access("repository", alice + "/two", List.of("push")));
+                new Access("repository", alice + "/two", List.of("push", "delete")));
     }
 
     @Test

@@ -45,7 +45,7 @@ class TokenVerifierTest {
     void acceptsIssuedTokenWithExactlyTheGrantedAccess() throws Exception {
         List<Access> access = List.of(new Access("repository", "alice/app", List.of("pull", "push")),
                 new Access("repository", "bob/app", List.of()));
-        IssuedToken token = issuer.issue(new Identity("alice", false), "stowage", access);
+        IssuedToken token = issuer.issue(Identity.user("alice", false, List.of()), "stowage", access);
 
         VerifiedToken verified = verifier.verify(token.token());
 

@@ -52,6 +52,9 @@ final class StowageProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar, "--server.port=" + port, "--stowage.data-dir=" + dataDir));
+        if (arguments.stream().noneMatch(a -> a.startsWith("--stowage.auth.mode="))) {
+            command.add("--stowage.auth.mode=none"); // these tests are about storage and processes, not access
+        }
         command.addAll(arguments);
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("stowage-" + Instant.now().toEpochMilli() + ".log");

@@ -1,0 +1,34 @@
+package io.stowage.auth;
+
+import io.stowage.metadata.AuditRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The audit trail: login failures, pushes, deletes and permission changes, each with who (the subject, empty for
+ * anonymous), from which address, what and on which target. Never a secret: callers pass names, not credentials.
+ */
+@Service
+public class AuditLog {
+
+    public static final String LOGIN_FAILED = "login.failed";
+    public static final String MANIFEST_PUSH = "manifest.push";
+    public static final String MANIFEST_DELETE = "manifest.delete";
+    public static final String TAG_DELETE = "tag.delete";
+    public static final String BLOB_DELETE = "blob.delete";
+
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private final AuditRecords records;
+
+    public AuditLog(AuditRecords records) {
+        this.records = records;
+    }
+
+    public void record(String actor, String address, String action, String target, String detail) {
+        records.insert(actor, address, action, target, detail);
+        log.info("audit: {} {} {} from {}{}", actor.isEmpty() ? "(anonymous)" : actor, action, target, address,
+                detail == null ? "" : " " + detail);
+    }
+}

@@ -1,0 +1,11 @@
+package io.stowage.auth;
+
+import java.util.Set;
+
+/** Actions allowed on every repository a pattern matches. */
+public record Grant(RepositoryPattern pattern, Set<String> actions) {
+
+    public Grant {
+        actions = Set.copyOf(actions);
+    }
+}

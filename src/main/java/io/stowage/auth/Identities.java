@@ -1,0 +1,108 @@
+package io.stowage.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.stowage.metadata.PolicyRecord;
+import io.stowage.metadata.PolicyRecords;
+import io.stowage.metadata.RobotRecord;
+import io.stowage.metadata.RobotRecords;
+import io.stowage.metadata.UserRecord;
+import io.stowage.metadata.UserRecords;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Turns credentials (a user's password, a robot's secret) or a token's subject into an {@link Identity} with its
+ * grants. Resolved identities are cached for {@link #CACHE_TIME}, so a busy client costs no query per request; a
+ * disabled account or changed policy takes effect on every node within that time.
+ */
+@Service
+public class Identities {
+
+    static final Duration CACHE_TIME = Duration.ofSeconds(10);
+    private static final int CACHE_LIMIT = 10_000;
+
+    private final Users users;
+    private final RobotAccounts robots;
+    private final UserRecords userRecords;
+    private final RobotRecords robotRecords;
+    private final PolicyRecords policies;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> bySubject = new ConcurrentHashMap<>();
+
+    public Identities(Users users, RobotAccounts robots, UserRecords userRecords, RobotRecords robotRecords,
+                      PolicyRecords policies, Clock clock) {
+        this.users = users;
+        this.robots = robots;
+        this.userRecords = userRecords;
+        this.robotRecords = robotRecords;
+        this.policies = policies;
+        this.clock = clock;
+    }
+
+    /** The identity whose username (or {@code robot+<name>}) and password (or secret) these are, if it may sign in. */
+    public Optional<Identity> authenticate(String username, String password) {
+        if (username.startsWith(Identity.ROBOT_PREFIX)) {
+            String name = username.substring(Identity.ROBOT_PREFIX.length());
+            return robots.authenticate(name, password).flatMap(robot -> robotIdentity(robot));
+        }
+        return users.authenticate(username, password).filter(user -> !user.disabled()).map(this::userIdentity);
+    }
+
+    /** The identity a token's subject names, if it still exists and may act; anonymous for the empty subject. */
+    public Optional<Identity> resolve(String subject) {
+        if (subject.isEmpty()) {
+            return Optional.of(Identity.ANONYMOUS);
+        }
+        Instant now = clock.instant();
+        Cached cached = bySubject.get(subject);
+        if (cached != null && cached.loadedAt().plus(CACHE_TIME).isAfter(now)) {
+            return cached.identity();
+        }
+        Optional<Identity> identity = load(subject);
+        if (bySubject.size() >= CACHE_LIMIT) {
+            bySubject.clear();
+        }
+        bySubject.put(subject, new Cached(identity, now));
+        return identity;
+    }
+
+    /** Forgets cached identities on this node, after a change made here (other nodes follow within the cache time). */
+    @EventListener(AccountsChanged.class)
+    public void forget() {
+        bySubject.clear();
+    }
+
+    private Optional<Identity> load(String subject) {
+        if (subject.startsWith(Identity.ROBOT_PREFIX)) {
+            return robotRecords.findByName(subject.substring(Identity.ROBOT_PREFIX.length()))
+                    .flatMap(this::robotIdentity);
+        }
+        return userRecords.findByUsername(subject).filter(user -> !user.disabled()).map(this::userIdentity);
+    }
+
+    private Identity userIdentity(UserRecord user) {
+        return Identity.user(user.username(), user.admin(), grants(policies.forUser(user.username())));
+    }
+
+    private Optional<Identity> robotIdentity(RobotRecord robot) {
+        if (robot.disabled() || (robot.expiresAt() != null && !robot.expiresAt().isAfter(clock.instant()))) {
+            return Optional.empty();
+        }
+        return Optional.of(Identity.robot(robot.name(), grants(policies.forRobot(robot.name()))));
+    }
+
+    private static List<Grant> grants(List<PolicyRecord> records) {
+        return records.stream()
+                .map(p -> new Grant(RepositoryPattern.of(p.repositoryPattern()), Actions.parse(p.actions())))
+                .toList();
+    }
+
+    private record Cached(Optional<Identity> identity, Instant loadedAt) {
+    }
+}

@@ -1,0 +1,94 @@
+package io.stowage.auth;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.stowage.metadata.PolicyRecords;
+import io.stowage.metadata.RobotRecord;
+import io.stowage.metadata.RobotRecords;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Robot accounts for CI: created with permissions (repository pattern and actions) and an optional expiry, they sign in
+ * as {@code robot+<name>} with a secret that is shown once, at creation, and kept only as a SHA-256.
+ */
+@Service
+public class RobotAccounts {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+
+    private final SecureRandom random = new SecureRandom();
+    private final RobotRecords records;
+    private final PolicyRecords policies;
+    private final Clock clock;
+    /** Compared against when the robot does not exist, so unknown names take as long as wrong secrets. */
+    private final byte[] decoyHash = sha256("decoy");
+
+    public RobotAccounts(RobotRecords records, PolicyRecords policies, Clock clock) {
+        this.records = records;
+        this.policies = policies;
+        this.clock = clock;
+    }
+
+    /** A new robot and its secret; empty when the name is taken. */
+    @Transactional
+    public Optional<CreatedRobot> create(String name, String description, List<Grant> permissions,
+                                         Instant expiresAt, String createdBy) {
+        if (name == null || name.length() > 64 || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid robot name: lowercase letters, digits and . _ - separators");
+        }
+        if (permissions == null || permissions.isEmpty()) {
+            throw new IllegalArgumentException("a robot needs at least one permission");
+        }
+        if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
+            throw new IllegalArgumentException("expiresAt lies in the past");
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Optional<Long> id = records.insert(name, description, sha256(secret), expiresAt, createdBy);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Grant permission : permissions) {
+            policies.insertForRobot(name, permission.pattern().pattern(), List.copyOf(permission.actions()), createdBy);
+        }
+        return Optional.of(new CreatedRobot(Identity.ROBOT_PREFIX + name, secret));
+    }
+
+    /** The robot, if the secret is its own; disabled or expired robots are the caller's to refuse. */
+    Optional<RobotRecord> authenticate(String name, String secret) {
+        Optional<byte[]> stored = records.secretHash(name);
+        boolean matches = MessageDigest.isEqual(stored.orElse(decoyHash), sha256(secret)) && stored.isPresent();
+        if (!matches) {
+            return Optional.empty();
+        }
+        Optional<RobotRecord> robot = records.findByName(name);
+        robot.ifPresent(r -> records.touch(r.id()));
+        return robot;
+    }
+
+    private static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A robot just created: the username it signs in with and its secret, which is never shown again. */
+    public record CreatedRobot(String username, String secret) {
+        @Override
+        public String toString() {
+            return "CreatedRobot[username=" + username + "]";
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.stowage.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/**
+ * Checks a username and password (or robot secret) with brute-force backoff and an audit record of every failure.
+ * A success is remembered for {@link #REMEMBER} under a SHA-256 of the credentials, so that clients sending basic
+ * credentials with every request (or asking for a token per repository) do not pay a password hash each time.
+ */
+@Service
+public class SignIn {
+
+    static final Duration REMEMBER = Duration.ofSeconds(30);
+    private static final int LIMIT = 10_000;
+
+    private final Identities identities;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    public SignIn(Identities identities, LoginThrottle throttle, AuditLog audit, Clock clock) {
+        this.identities = identities;
+        this.throttle = throttle;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * The identity these credentials belong to, or empty when they are wrong (recorded in the audit trail).
+     *
+     * @throws TooManyAttemptsException when the account or the address must wait after earlier failures
+     */
+    public Optional<Identity> signIn(String username, String password, String address) {
+        Instant now = clock.instant();
+        String key = key(username, password);
+        Remembered known = remembered.get(key);
+        if (known != null && known.until().isAfter(now)) {
+            return Optional.of(known.identity());
+        }
+        Optional<Duration> wait = throttle.retryAfter(username, address);
+        if (wait.isPresent()) {
+            throw new TooManyAttemptsException(wait.get());
+        }
+        Optional<Identity> identity = identities.authenticate(username, password);
+        if (identity.isEmpty()) {
+            throttle.failed(username, address);
+            audit.record(username, address, AuditLog.LOGIN_FAILED, username, null);
+            return identity;
+        }
+        throttle.succeeded(username, address);
+        if (remembered.size() >= LIMIT) {
+            remembered.clear();
+        }
+        remembered.put(key, new Remembered(identity.get(), now.plus(REMEMBER)));
+        return identity;
+    }
+
+    /** Forgets remembered sign-ins on this node, after an account was changed here. */
+    @EventListener(AccountsChanged.class)
+    public void forget() {
+        remembered.clear();
+    }
+
+    private static String key(String username, String password) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(username.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(password.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Remembered(Identity identity, Instant until) {
+    }
+
+    /** Sign-ins for this account or from this address are paused; retry after {@link #retryAfter()}. */
+    public static final class TooManyAttemptsException extends RuntimeException {
+        private final Duration retryAfter;
+
+        public TooManyAttemptsException(Duration retryAfter) {
+            super("too many failed sign-ins, retry in " + Math.max(1, retryAfter.toSeconds()) + "s");
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+}
