@@ -20,8 +20,8 @@ VOLUME /var/lib/stowage
 EXPOSE 5000
 # The heap follows the container's memory limit; blobs stream, so a small heap suffices.
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50"
-# No curl in the JRE image: bash's /dev/tcp asks GET /v2/, which answers 200 (auth off) or 401 (token auth):
-# either means the API is serving.
+# No curl in the JRE image: bash's /dev/tcp asks GET /v2/, which answers 200 with stowage.auth.mode=none and
+# 401 (the token challenge) in the default token mode; either means the API is up.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'GET /v2/ HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -qE ' (200|401) '"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/5000 && printf 'GET /v2/ HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -qE '^HTTP/[0-9.]+ (200|401)[^0-9]'"]
 ENTRYPOINT ["java", "-jar", "/opt/stowage/stowage.jar", "--stowage.data-dir=/var/lib/stowage"]

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -27,15 +28,26 @@ class DeploymentFilesTest {
         }
         assumeTrue(installed, "docker-compose is not installed (Debian package docker-compose)");
 
-        assertThat(run("docker-compose", "-f", "docker-compose.yml", "config", "--services"))
+        assertThat(run(Map.of(), "docker-compose", "-f", "docker-compose.yml", "config", "--services"))
                 .containsExactlyInAnyOrder("postgres", "minio", "minio-setup", "stowage");
-        String config = String.join("\n", run("docker-compose", "-f", "docker-compose.yml", "config"));
+        String config = String.join("\n", run(Map.of(), "docker-compose", "-f", "docker-compose.yml", "config"));
         assertThat(config)
                 .contains("STOWAGE_STORAGE_TYPE: s3")
                 .contains("STOWAGE_STORAGE_S3_ENDPOINT: http://minio:9000")
                 .contains("SPRING_DATASOURCE_URL: jdbc:postgresql://postgres:5432/stowage")
                 .contains("condition: service_completed_successfully")
-                .contains("mc mb --ignore-existing local/stowage");
+                .contains("mc mb --ignore-existing local/stowage")
+                .contains("STOWAGE_AUTH_MODE: token");
+        // Unset, the administrator's password is left to Stowage to generate: no password sits in the file.
+        assertThat(config).containsPattern("STOWAGE_AUTH_ADMIN_PASSWORD: (''|\"\")\n");
+    }
+
+    @Test
+    void composeTakesTheAdministratorPasswordFromTheEnvironment() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-compose")), "docker-compose is not installed");
+        String config = String.join("\n", run(Map.of("STOWAGE_ADMIN_PASSWORD", "from-the-environment-7f3a"),
+                "docker-compose", "-f", "docker-compose.yml", "config"));
+        assertThat(config).contains("STOWAGE_AUTH_ADMIN_PASSWORD: from-the-environment-7f3a");
     }
 
     @Test
@@ -58,8 +70,12 @@ class DeploymentFilesTest {
         assertThat(run).anyMatch(line -> line.equals("EXPOSE 5000"));
     }
 
-    private static List<String> run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    private static List<String> run(Map<String, String> environment, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // The machine's own value must not decide what the file looks like unset.
+        builder.environment().remove("STOWAGE_ADMIN_PASSWORD");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();

@@ -98,13 +98,28 @@ final class ClientCommand {
 
     /** Runs {@code command} with extra environment variables and returns its result, whatever its exit status. */
     static Result run(List<String> command, Map<String, String> environment) {
+        return run(command, environment, null);
+    }
+
+    /**
+     * As {@link #run(List, Map)}, with {@code input} written to the command's standard input (as a secret is piped
+     * to {@code login --password-stdin}); null means no input.
+     */
+    static Result run(List<String> command, Map<String, String> environment, String input) {
+        Path stdin = null;
         Path stdout = null;
         Path stderr = null;
         try {
             stdout = Files.createTempFile("client-stdout", ".txt");
             stderr = Files.createTempFile("client-stderr", ".txt");
+            File in = new File("/dev/null");
+            if (input != null) {
+                stdin = Files.createTempFile("client-stdin", ".txt");
+                Files.writeString(stdin, input);
+                in = stdin.toFile();
+            }
             ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(in))
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile());
             builder.environment().putAll(environment);
@@ -124,6 +139,7 @@ final class ClientCommand {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command, e);
         } finally {
+            deleteQuietly(stdin);
             deleteQuietly(stdout);
             deleteQuietly(stderr);
         }

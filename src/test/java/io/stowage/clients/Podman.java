@@ -10,14 +10,16 @@ import java.util.Map;
 
 /**
  * podman with a private, throw-away image store: {@code vfs} storage (no overlay mounts or fuse needed, as
- * root in a sandbox), its own root, run root, temp directories and configuration files, so a test neither
- * sees nor disturbs the machine's images and does not depend on what {@code /etc/containers} holds.
+ * root in a sandbox), its own root, run root, temp directories, configuration files and credentials file
+ * ({@code REGISTRY_AUTH_FILE}), so a test neither sees nor disturbs the machine's images or logins and does not
+ * depend on what {@code /etc/containers} holds.
  */
 final class Podman {
 
     private final List<String> global;
     private final Map<String, String> environment;
     private final Path policy;
+    private final Path authFile;
 
     /** A podman whose whole state lives under {@code home}. */
     Podman(Path home) {
@@ -42,6 +44,9 @@ final class Podman {
                     events_logger = "file"
                     image_copy_tmp_dir = "%s"
                     """.formatted(imageTmp));
+            authFile = home.resolve("auth.json");
+            // podman refuses to pull when REGISTRY_AUTH_FILE names a file that does not exist.
+            Files.writeString(authFile, "{\"auths\": {}}\n");
             policy = home.resolve("policy.json");
             Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
             global = List.of("podman",
@@ -55,7 +60,8 @@ final class Podman {
                     "CONTAINERS_STORAGE_CONF", storageConf.toString(),
                     "CONTAINERS_REGISTRIES_CONF", registriesConf.toString(),
                     "CONTAINERS_CONF", containersConf.toString(),
-                    "TMPDIR", imageTmp.toString());
+                    "TMPDIR", imageTmp.toString(),
+                    "REGISTRY_AUTH_FILE", authFile.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,11 +77,21 @@ final class Podman {
         return "--signature-policy=" + policy;
     }
 
+    /** Where {@code podman login} keeps credentials; it starts with none. */
+    Path authFile() {
+        return authFile;
+    }
+
     /** Runs {@code podman <args>} and returns the result, whatever its exit status. */
     ClientCommand.Result run(String... args) {
+        return runWithInput(null, args);
+    }
+
+    /** Runs {@code podman <args>} with {@code input} on its standard input (e.g. for {@code --password-stdin}). */
+    ClientCommand.Result runWithInput(String input, String... args) {
         List<String> command = new ArrayList<>(global);
         command.addAll(List.of(args));
-        return ClientCommand.run(command, environment);
+        return ClientCommand.run(command, environment, input);
     }
 
     /** Runs {@code podman <args>} and fails the test, with podman's output, unless it succeeds. */
