@@ -47,6 +47,12 @@ public class RefreshTokenRecords {
                 .param(robotPrefix).param(tokenHash).param(service).query(String.class).optional();
     }
 
+    /** Deletes every refresh token of the user (after a password change, so other sessions must sign in again). */
+    public int deleteForUser(String username) {
+        return jdbc.sql("delete from refresh_tokens where user_id = (select id from users where username = ?)")
+                .param(username).update();
+    }
+
     /** Deletes expired tokens; the number deleted. */
     public int deleteExpired() {
         return jdbc.sql("delete from refresh_tokens where expires_at <= now()").update();

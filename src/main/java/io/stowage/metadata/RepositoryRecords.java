@@ -68,6 +68,14 @@ public class RepositoryRecords {
                 .query(String.class).optional();
     }
 
+    /** The repository's settings, if it exists. */
+    public Optional<RepositoryRecord> find(String name) {
+        return jdbc.sql("select id, name, visibility, description from repositories where name = ?").param(name)
+                .query((rs, row) -> new RepositoryRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4)))
+                .optional();
+    }
+
     /** Sets visibility and, when not null, description, creating the repository if needed. */
     public void update(String name, String visibility, String description) {
         long id = getOrCreate(name);

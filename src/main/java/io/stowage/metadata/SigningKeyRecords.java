@@ -29,6 +29,15 @@ public class SigningKeyRecords {
                 .list();
     }
 
+    /** Every key, retired ones too, newest first, without the key material. */
+    public List<SigningKeySummary> summaries() {
+        return jdbc.sql("select kid, algorithm, created_at, retired_at from signing_keys order by created_at desc, kid")
+                .query((rs, row) -> new SigningKeySummary(rs.getString(1), rs.getString(2),
+                        rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()))
+                .list();
+    }
+
     public boolean retire(String kid) {
         return jdbc.sql("update signing_keys set retired_at = now() where kid = ? and retired_at is null")
                 .param(kid).update() == 1;

@@ -1,0 +1,117 @@
+package io.stowage.admin;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.stowage.auth.AccountsChanged;
+import io.stowage.auth.Actions;
+import io.stowage.auth.Identity;
+import io.stowage.auth.RepositoryPattern;
+import io.stowage.metadata.PolicyRecord;
+import io.stowage.metadata.PolicyRecords;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Access policies, for administrators: a user or robot may take some actions on the repositories a pattern matches
+ * ({@code team/*}). They add to what everyone has anyway (a user's own namespace, public repositories). A robot's
+ * permissions are policies too, so they are listed and deleted here as well.
+ */
+@Service
+public class PolicyAdministration {
+
+    private final PolicyRecords records;
+    private final ApplicationEventPublisher events;
+    private final AdminAudit audit;
+
+    public PolicyAdministration(PolicyRecords records, ApplicationEventPublisher events, AdminAudit audit) {
+        this.records = records;
+        this.events = events;
+        this.audit = audit;
+    }
+
+    /** A policy to create: for exactly one of {@code user} and {@code robot}. */
+    public record NewPolicy(String repository, String user, String robot, List<String> actions)
+            implements StrictRequestBody {
+    }
+
+    /** A policy as the admin API shows it; exactly one of {@code user} and {@code robot} is set. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PolicyView(long id, String repository, String user, String robot, List<String> actions,
+                             String createdBy, Instant createdAt) {
+    }
+
+    /** Every policy, or those of one user or one robot when named. */
+    public List<PolicyView> list(AdminCaller caller, String user, String robot) {
+        caller.requireAdmin();
+        List<PolicyRecord> policies;
+        if (user != null && robot != null) {
+            throw AdminException.invalid("name a user or a robot, not both");
+        } else if (user != null) {
+            policies = records.forUser(user);
+        } else if (robot != null) {
+            policies = records.forRobot(robot);
+        } else {
+            policies = records.list();
+        }
+        return policies.stream().map(PolicyAdministration::view).toList();
+    }
+
+    @Transactional
+    public PolicyView create(AdminCaller caller, NewPolicy policy) {
+        caller.requireAdmin();
+        if (policy == null) {
+            throw AdminException.invalid("a JSON object with repository, user or robot, and actions is expected");
+        }
+        if ((policy.user() == null) == (policy.robot() == null)) {
+            throw AdminException.invalid("a policy is for a user or for a robot: give exactly one of user and robot");
+        }
+        RepositoryPattern pattern = RepositoryPattern.of(policy.repository());
+        List<String> actions = List.copyOf(Actions.parse(policy.actions()));
+        Optional<Long> id = policy.user() != null
+                ? records.insertForUser(policy.user(), pattern.pattern(), actions, caller.actor())
+                : records.insertForRobot(policy.robot(), pattern.pattern(), actions, caller.actor());
+        String subject = subject(policy.user(), policy.robot());
+        if (id.isEmpty()) {
+            throw AdminException.notFound(policy.user() != null ? "no user named " + policy.user()
+                    : "no robot named " + policy.robot());
+        }
+        events.publishEvent(new AccountsChanged(subject));
+        PolicyView created = view(records.find(id.get()).orElseThrow());
+        audit.record(caller, AdminAudit.POLICY_CREATE, subject, detail(created));
+        return created;
+    }
+
+    @Transactional
+    public void delete(AdminCaller caller, long id) {
+        caller.requireAdmin();
+        PolicyView policy = records.find(id).map(PolicyAdministration::view)
+                .orElseThrow(() -> AdminException.notFound("no policy with id " + id));
+        records.delete(id);
+        String subject = subject(policy.user(), policy.robot());
+        events.publishEvent(new AccountsChanged(subject));
+        audit.record(caller, AdminAudit.POLICY_DELETE, subject, detail(policy));
+    }
+
+    private static String subject(String user, String robot) {
+        return user != null ? user : Identity.ROBOT_PREFIX + robot;
+    }
+
+    private static Map<String, Object> detail(PolicyView policy) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("id", policy.id());
+        detail.put("repository", policy.repository());
+        detail.put("actions", policy.actions());
+        return detail;
+    }
+
+    private static PolicyView view(PolicyRecord record) {
+        return new PolicyView(record.id(), record.repositoryPattern(), record.username(), record.robot(),
+                RobotAdministration.inOrder(record.actions()), record.createdBy(), record.createdAt());
+    }
+}

@@ -1,0 +1,49 @@
+package io.stowage.admin;
+
+import io.stowage.admin.RepositoryAdministration.RepositoryChanges;
+import io.stowage.admin.RepositoryAdministration.RepositorySettings;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/repositories/<name>}: a repository's visibility and description. */
+@RestController
+@RequestMapping("/api/v1/repositories")
+@Tag(name = "repositories", description = "Visibility and description of repositories")
+class RepositoryAdminController {
+
+    private final RepositoryAdministration repositories;
+
+    RepositoryAdminController(RepositoryAdministration repositories) {
+        this.repositories = repositories;
+    }
+
+    // {*name} takes the rest of the path: repository names contain slashes.
+    @GetMapping("/{*name}")
+    @Operation(operationId = "getRepository",
+            summary = "A repository's settings (administrators, and users for their own namespace)")
+    RepositorySettings get(@Parameter(description = "repository name, slashes included") @PathVariable String name,
+                           @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+        return repositories.get(caller, name(name));
+    }
+
+    @PutMapping("/{*name}")
+    @Operation(operationId = "updateRepository",
+            summary = "Change visibility and/or description, creating the repository if needed")
+    RepositorySettings put(@Parameter(description = "repository name, slashes included") @PathVariable String name,
+                           @RequestBody RepositoryChanges changes,
+                           @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+        return repositories.update(caller, name(name), changes);
+    }
+
+    private static String name(String captured) {
+        return captured.startsWith("/") ? captured.substring(1) : captured;
+    }
+}

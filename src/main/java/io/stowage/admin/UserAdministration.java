@@ -1,0 +1,155 @@
+package io.stowage.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.stowage.auth.AccountsChanged;
+import io.stowage.auth.Users;
+import io.stowage.metadata.RefreshTokenRecords;
+import io.stowage.metadata.UserRecord;
+import io.stowage.metadata.UserRecords;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Users: administrators create, change and delete them; every user may change their own password. An administrator
+ * cannot delete, demote or disable themselves, so an installation always keeps one administrator who can sign in.
+ * Passwords are never shown nor recorded in the audit trail.
+ */
+@Service
+public class UserAdministration {
+
+    private final Users users;
+    private final UserRecords records;
+    private final RefreshTokenRecords refreshTokens;
+    private final PasswordEncoder passwords;
+    private final ApplicationEventPublisher events;
+    private final AdminAudit audit;
+
+    public UserAdministration(Users users, UserRecords records, RefreshTokenRecords refreshTokens,
+                              PasswordEncoder passwords, ApplicationEventPublisher events, AdminAudit audit) {
+        this.users = users;
+        this.records = records;
+        this.refreshTokens = refreshTokens;
+        this.passwords = passwords;
+        this.events = events;
+        this.audit = audit;
+    }
+
+    /** A user as the admin API shows it: never the password hash. */
+    public record UserView(String username, boolean admin, boolean disabled) {
+    }
+
+    /** A user to create; {@code admin} defaults to false. */
+    public record NewUser(String username, String password, Boolean admin) implements StrictRequestBody {
+        @Override
+        public String toString() {
+            return "NewUser[username=" + username + ", admin=" + admin + "]";
+        }
+    }
+
+    /** What to change; a missing (null) field stays as it is. */
+    public record UserChanges(String password, Boolean admin, Boolean disabled) implements StrictRequestBody {
+        @Override
+        public String toString() {
+            return "UserChanges[password=" + (password == null ? "unchanged" : "(new)") + ", admin=" + admin
+                    + ", disabled=" + disabled + "]";
+        }
+    }
+
+    public List<UserView> list(AdminCaller caller) {
+        caller.requireAdmin();
+        return records.list().stream().map(UserAdministration::view).toList();
+    }
+
+    /** The user: administrators may see everyone, a user themselves. */
+    public UserView get(AdminCaller caller, String username) {
+        if (!caller.admin() && !caller.isUser(username)) {
+            throw AdminException.forbidden("only administrators may see other users");
+        }
+        return view(find(username));
+    }
+
+    @Transactional
+    public UserView create(AdminCaller caller, NewUser user) {
+        caller.requireAdmin();
+        if (user == null) {
+            throw AdminException.invalid("a JSON object with username and password is expected");
+        }
+        boolean admin = Boolean.TRUE.equals(user.admin());
+        if (!users.create(user.username(), user.password(), admin)) {
+            throw AdminException.nameTaken("a user named " + user.username() + " exists already");
+        }
+        // Identities remembers that the name did not exist a moment ago.
+        events.publishEvent(new AccountsChanged(user.username()));
+        audit.record(caller, AdminAudit.USER_CREATE, user.username(), Map.of("admin", admin));
+        return view(find(user.username()));
+    }
+
+    /**
+     * Changes a user. A user who is not an administrator may change only their own password. A new password signs
+     * the user out of every refresh token.
+     */
+    @Transactional
+    public UserView update(AdminCaller caller, String username, UserChanges changes) {
+        boolean self = caller.isUser(username);
+        if (!caller.admin() && !self) {
+            throw AdminException.forbidden("only administrators may change other users");
+        }
+        if (changes == null || (changes.password() == null && changes.admin() == null && changes.disabled() == null)) {
+            throw AdminException.invalid("nothing to change: give password, admin and/or disabled");
+        }
+        if (!caller.admin() && (changes.admin() != null || changes.disabled() != null)) {
+            throw AdminException.forbidden("only administrators may change admin or disabled");
+        }
+        boolean demotesOrDisables = Boolean.FALSE.equals(changes.admin()) || Boolean.TRUE.equals(changes.disabled());
+        if (self && caller.admin() && demotesOrDisables) {
+            throw AdminException.conflict("administrators cannot demote or disable themselves");
+        }
+        if (changes.password() != null && changes.password().isEmpty()) {
+            throw AdminException.invalid("the password must not be empty");
+        }
+        UserRecord user = find(username);
+        String hash = changes.password() == null ? user.passwordHash() : passwords.encode(changes.password());
+        boolean admin = changes.admin() == null ? user.admin() : changes.admin();
+        records.update(user.id(), hash, admin);
+        if (changes.disabled() != null) {
+            records.setDisabled(username, changes.disabled());
+        }
+        if (changes.password() != null) {
+            refreshTokens.deleteForUser(username);
+        }
+        events.publishEvent(new AccountsChanged(username));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("admin", changes.admin());
+        detail.put("disabled", changes.disabled());
+        detail.put("password", changes.password() == null ? null : "changed");
+        audit.record(caller, AdminAudit.USER_UPDATE, username, detail);
+        return view(find(username));
+    }
+
+    @Transactional
+    public void delete(AdminCaller caller, String username) {
+        caller.requireAdmin();
+        if (caller.isUser(username)) {
+            throw AdminException.conflict("administrators cannot delete themselves");
+        }
+        if (!records.delete(username)) {
+            throw AdminException.notFound("no user named " + username);
+        }
+        events.publishEvent(new AccountsChanged(username));
+        audit.record(caller, AdminAudit.USER_DELETE, username, null);
+    }
+
+    private UserRecord find(String username) {
+        return records.findByUsername(username)
+                .orElseThrow(() -> AdminException.notFound("no user named " + username));
+    }
+
+    private static UserView view(UserRecord user) {
+        return new UserView(user.username(), user.admin(), user.disabled());
+    }
+}

@@ -1,0 +1,72 @@
+package io.stowage.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.stowage.auth.TokenAuth;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+@TokenAuth
+class AdminApiDocumentIT extends AdminApiTestBase {
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    private RequestMappingHandlerMapping mappings;
+
+    @Test
+    void theDocumentListsEveryAdminEndpointAndNothingElse() throws Exception {
+        // Open to all: it describes the API, it grants nothing.
+        HttpResponse<String> response = get("/api/v1/openapi.json", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode document = json(response);
+        assertThat(document.get("openapi").asString()).startsWith("3.");
+
+        Set<String> documented = new TreeSet<>();
+        document.get("paths").properties().forEach(path -> path.getValue().propertyNames()
+                .forEach(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+        assertThat(documented).isEqualTo(mappedAdminEndpoints());
+        assertThat(documented).contains("GET /api/v1/repositories/{name}", "PUT /api/v1/repositories/{name}",
+                "GET /api/v1/users", "POST /api/v1/users", "PATCH /api/v1/users/{username}",
+                "DELETE /api/v1/users/{username}", "POST /api/v1/robots", "GET /api/v1/robots",
+                "GET /api/v1/robots/{name}", "PATCH /api/v1/robots/{name}", "DELETE /api/v1/robots/{name}",
+                "GET /api/v1/policies", "POST /api/v1/policies", "DELETE /api/v1/policies/{id}", "GET /api/v1/audit",
+                "GET /api/v1/signing-keys", "POST /api/v1/signing-keys", "DELETE /api/v1/signing-keys/{kid}");
+
+        JsonNode schemes = document.get("components").get("securitySchemes");
+        assertThat(schemes.get("basic").get("scheme").asString()).isEqualTo("basic");
+        assertThat(schemes.get("bearer").get("scheme").asString()).isEqualTo("bearer");
+        JsonNode createRobot = document.get("paths").get("/api/v1/robots").get("post");
+        assertThat(createRobot.get("responses").propertyNames()).contains("201", "400", "401", "403", "409");
+        assertThat(document.get("paths").get("/api/v1/users/{username}").get("delete").get("responses")
+                .propertyNames()).contains("204", "404", "409");
+        assertThat(document.get("components").get("schemas").propertyNames()).contains("Error", "NewRobot",
+                "CreatedRobotView", "RobotView", "PolicyView", "UserView", "AuditEvents", "SigningKeyView");
+    }
+
+    /** {@code METHOD path} of every admin controller mapping, with {@code {*name}} written as OpenAPI writes it. */
+    private Set<String> mappedAdminEndpoints() {
+        Set<String> endpoints = new TreeSet<>();
+        mappings.getHandlerMethods().forEach((info, method) -> {
+            if (!method.getBeanType().getPackageName().equals(AdminCaller.class.getPackageName())
+                    || method.getBeanType() == UnknownAdminEndpointController.class) {
+                return;
+            }
+            for (String pattern : info.getPatternValues()) {
+                for (var httpMethod : info.getMethodsCondition().getMethods()) {
+                    endpoints.add(httpMethod.name() + " " + pattern.replace("{*", "{"));
+                }
+            }
+        });
+        assertThat(endpoints).isNotEmpty();
+        return endpoints;
+    }
+}

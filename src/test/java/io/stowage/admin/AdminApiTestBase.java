@@ -1,0 +1,171 @@
+package io.stowage.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.stowage.RegistryTestBase;
+import io.stowage.auth.LoginThrottle;
+import io.stowage.auth.TokenAuth;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Helpers for the admin API tests (each annotated {@code @TokenAuth}): JSON requests over real HTTP with basic or
+ * bearer credentials, tokens from {@code /auth/token}, users made through the API, and a tiny image push.
+ */
+abstract class AdminApiTestBase extends RegistryTestBase {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    private LoginThrottle throttle;
+
+    /**
+     * Every test comes from the same address and some sign in wrongly on purpose; start each with the address's
+     * failures forgotten, as a successful sign-in would, so that no test is slowed down by another's.
+     */
+    @BeforeEach
+    void forgetFailedSignIns() {
+        for (String address : List.of("127.0.0.1", "0:0:0:0:0:0:0:1")) {
+            throttle.succeeded("", address);
+        }
+    }
+
+    /** The administrator's basic credentials. */
+    static final String ADMIN = basic(TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD);
+
+    /** A lowercase name no other test uses, e.g. {@code user1a2b3c4d}. */
+    static String unique(String prefix) {
+        return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    /** Sends a request to the admin API; {@code authorization} and {@code body} (serialised as JSON) may be null. */
+    HttpResponse<String> call(String method, String path, String authorization, Object body) throws Exception {
+        HttpRequest.Builder request = request(path);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(text));
+        }
+        return send(request.build());
+    }
+
+    HttpResponse<String> get(String path, String authorization) throws Exception {
+        return call("GET", path, authorization, null);
+    }
+
+    /** Asserts the status and the admin API's error body. */
+    static void assertError(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode body = json(response);
+        assertThat(body.get("error").asString()).as(response.body()).isEqualTo(code);
+        assertThat(body.get("message").asString()).isNotBlank();
+    }
+
+    /** Creates a user through the API (as the administrator) and returns its name. */
+    String newUser(String password, boolean admin) throws Exception {
+        String name = unique("u");
+        HttpResponse<String> created = call("POST", "/api/v1/users", ADMIN,
+                Map.of("username", name, "password", password, "admin", admin));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return name;
+    }
+
+    /** {@code GET /auth/token} with basic credentials and the scopes; the raw answer. */
+    HttpResponse<String> tokenResponse(String authorization, String... scopes) throws Exception {
+        StringBuilder query = new StringBuilder("/auth/token?service=stowage");
+        for (String scope : scopes) {
+            query.append("&scope=").append(encode(scope));
+        }
+        HttpRequest.Builder request = request(query.toString()).GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request.build());
+    }
+
+    /** A token for these basic credentials; fails the test unless one is issued. */
+    String token(String authorization, String... scopes) throws Exception {
+        HttpResponse<String> response = tokenResponse(authorization, scopes);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response).get("token").asString();
+    }
+
+    /** The scope the token endpoint granted ({@code repository:a/b:pull,push ...}; empty when nothing). */
+    String grantedScope(String authorization, String... scopes) throws Exception {
+        HttpResponse<String> response = tokenResponse(authorization, scopes);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response).get("scope").asString();
+    }
+
+    /** Pushes a one-layer image through /v2/ as {@code repository:tag}; returns the manifest's digest. */
+    String pushImage(String repository, String tag, String authorization) throws Exception {
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] layer = ("layer of " + repository).getBytes(StandardCharsets.UTF_8);
+        String configDigest = pushBlob(repository, config, authorization);
+        String layerDigest = pushBlob(repository, layer, authorization);
+        Map<String, Object> manifest = Map.of(
+                "schemaVersion", 2,
+                "mediaType", "application/vnd.oci.image.manifest.v1+json",
+                "config", Map.of("mediaType", "application/vnd.oci.image.config.v1+json",
+                        "digest", configDigest, "size", config.length),
+                "layers", List.of(Map.of("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip",
+                        "digest", layerDigest, "size", layer.length)));
+        byte[] bytes = JSON.writeValueAsBytes(manifest);
+        HttpResponse<String> put = send(request("/v2/" + repository + "/manifests/" + tag)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        return sha256(bytes);
+    }
+
+    private String pushBlob(String repository, byte[] content, String authorization) throws Exception {
+        String digest = sha256(content);
+        HttpResponse<String> response = send(request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(digest))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return digest;
+    }
+
+    static String sha256(byte[] content) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+}
