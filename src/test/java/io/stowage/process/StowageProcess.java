@@ -29,7 +29,7 @@ final class StowageProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar with the given JVM options on a free port and waits until {@code GET /v2/} answers. */
+    /** Starts the jar with the given JVM options on a free port and waits until {@code GET /v2/} answers (200, or 401). */
     static StowageProcess start(Path dataDir, String... jvmOptions) throws IOException, InterruptedException {
         return start(dataDir, List.of(jvmOptions), List.of());
     }
@@ -113,7 +113,8 @@ final class StowageProcess implements AutoCloseable {
                 HttpResponse<Void> response = client.send(
                         HttpRequest.newBuilder(URI.create(baseUrl() + "/v2/")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                // 401: token auth is on, and the node answers as it should.
+                if (response.statusCode() == 200 || response.statusCode() == 401) {
                     return;
                 }
             } catch (IOException notYet) {
