@@ -3,11 +3,8 @@ package io.stowage.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import io.stowage.config.StowageProperties;
@@ -76,32 +73,5 @@ class LoginThrottleTest {
                 StowageProperties.AuthMode.TOKEN, "stowage", "stowage", Duration.ofMinutes(5), Duration.ofDays(30),
                 List.of(), List.of(), new StowageProperties.LoginBackoff(free, initial, max),
                 new StowageProperties.Admin("admin", null)));
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
