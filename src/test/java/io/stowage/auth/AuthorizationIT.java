@@ -209,8 +209,7 @@ class AuthorizationIT extends RegistryTestBase {
     void expiredTokenIsRefused() throws Exception {
         String user = newUser();
         String repository = user + "/expired";
-        String blob = "/v2/" + repository + "/blobs/" + client(basic(user, password(user)))
-                .pushRandomBlob(repository, 10).digest();
+        String blob = pushBlob(user, repository);
         Identity identity = Identity.user(user, false, List.of());
         List<Access> access = List.of(new Access("repository", repository, List.of("pull", "push")));
         TokenIssuer yesterday = new TokenIssuer(signingKeys, properties.auth().issuer(), Duration.ofMinutes(5),
@@ -271,8 +270,7 @@ class AuthorizationIT extends RegistryTestBase {
     void tokenForAnotherServiceIsRefused() throws Exception {
         String user = newUser();
         String repository = user + "/aud";
-        String blob = "/v2/" + repository + "/blobs/" + client(basic(user, password(user)))
-                .pushRandomBlob(repository, 10).digest();
+        String blob = pushBlob(user, repository);
         List<Access> access = List.of(new Access("repository", repository, List.of("pull")));
         Identity identity = Identity.user(user, false, List.of());
         String elsewhere = tokenIssuer.issue(identity, "another-registry", access).token();
@@ -287,8 +285,7 @@ class AuthorizationIT extends RegistryTestBase {
     void unsignedAndHmacTokensAreRefused() throws Exception {
         String user = newUser();
         String repository = user + "/alg";
-        String blob = "/v2/" + repository + "/blobs/" + client(basic(user, password(user)))
-                .pushRandomBlob(repository, 10).digest();
+        String blob = pushBlob(user, repository);
         String valid = token(user, password(user), "repository:" + repository + ":pull");
         assertThat(client(bearer(valid)).get(blob).statusCode()).isEqualTo(200);
         String[] parts = valid.split("\\.");
@@ -537,6 +534,12 @@ class AuthorizationIT extends RegistryTestBase {
         String name = "u" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(users.create(name, password(name), false)).isTrue();
         return name;
+    }
+
+    /** Pushes a small blob as {@code user} (with basic credentials); returns its /v2/ path. */
+    private String pushBlob(String user, String repository) {
+        return "/v2/" + repository + "/blobs/"
+                + client(basic(user, password(user))).pushRandomBlob(repository, 10).digest();
     }
 
     private static String password(String user) {

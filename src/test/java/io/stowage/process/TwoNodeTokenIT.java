@@ -33,7 +33,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.stowage.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -196,16 +195,8 @@ class TwoNodeTokenIT {
     }
 
     private static StowageProcess node(String name, String schema, String... extra) throws Exception {
-        List<String> arguments = new ArrayList<>(List.of(
-                "--spring.datasource.url=" + TestDatabase.jdbcUrl(),
-                "--spring.datasource.username=" + TestDatabase.username(),
-                "--spring.datasource.password=" + TestDatabase.password(),
-                "--spring.datasource.hikari.schema=" + schema,
-                "--spring.datasource.hikari.maximum-pool-size=5",
-                "--spring.flyway.schemas=" + schema,
-                "--spring.flyway.default-schema=" + schema,
-                "--stowage.auth.mode=token",
-                "--stowage.auth.admin.username=" + ADMIN,
+        List<String> arguments = new ArrayList<>(StowageProcess.databaseArguments(schema));
+        arguments.addAll(List.of("--stowage.auth.mode=token", "--stowage.auth.admin.username=" + ADMIN,
                 "--stowage.auth.admin.password=" + ADMIN_PASSWORD));
         arguments.addAll(List.of(extra));
         return StowageProcess.start(dir.resolve(name), List.of("-XX:+UseSerialGC", "-Xmx256m"), arguments);
