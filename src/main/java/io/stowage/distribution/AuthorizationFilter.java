@@ -117,7 +117,8 @@ class AuthorizationFilter extends OncePerRequestFilter {
             }
             return;
         }
-        // A token outlives nothing it was issued to: a disabled or deleted account's tokens stop working at once.
+        // A disabled or deleted account's tokens stop working with it (here at once, elsewhere within the identity
+        // cache time), not when they expire.
         Optional<Identity> identity = identities.resolve(verified.subject());
         if (identity.isEmpty()) {
             challenge(request, response, required, "invalid_token", "the token's account is disabled or gone");
