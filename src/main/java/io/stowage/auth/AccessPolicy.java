@@ -8,6 +8,7 @@ import java.util.Set;
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.RepositoryFilter;
 import io.stowage.metadata.RepositoryRecords;
+import io.stowage.registry.RepositoryName;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,6 +65,20 @@ public class AccessPolicy {
         }
         identity.grants().stream().filter(g -> g.actions().contains(Actions.PULL))
                 .forEach(g -> regexes.add(g.pattern().regex()));
+        return RepositoryFilter.publicOr(regexes);
+    }
+
+    /**
+     * The repositories a token of a trusted external issuer lets its bearer pull: the public ones and those its
+     * {@code access} claim grants pull (or {@code *}) on.
+     */
+    public RepositoryFilter readableByAccess(List<Access> access) {
+        List<String> regexes = new ArrayList<>();
+        publicPatterns.forEach(p -> regexes.add(p.regex()));
+        access.stream().filter(a -> a.type().equals("repository") && RepositoryName.isValid(a.name())
+                        && (a.actions().contains(Actions.PULL) || a.actions().contains(Actions.ALL)))
+                // A valid name holds no '*', so the pattern matches that one repository only.
+                .forEach(a -> regexes.add(RepositoryPattern.of(a.name()).regex()));
         return RepositoryFilter.publicOr(regexes);
     }
 }

@@ -50,8 +50,15 @@ class AuthConfiguration {
         return new TokenIssuer(keys, properties.auth().issuer(), properties.auth().tokenLifetime(), clock);
     }
 
+    /** Read at start, so that a missing or broken keys file stops Stowage with a message naming the setting. */
     @Bean
-    TokenVerifier tokenVerifier(SigningKeys keys, StowageProperties properties, Clock clock) {
-        return new TokenVerifier(keys, properties.auth().issuer(), properties.auth().service(), clock);
+    TrustedIssuers trustedIssuers(StowageProperties properties) {
+        return TrustedIssuers.load(properties.auth().trustedIssuers(), properties.auth().issuer());
+    }
+
+    @Bean
+    TokenVerifier tokenVerifier(SigningKeys keys, TrustedIssuers trustedIssuers, StowageProperties properties,
+                                Clock clock) {
+        return new TokenVerifier(keys, properties.auth().issuer(), trustedIssuers, properties.auth().service(), clock);
     }
 }

@@ -28,7 +28,10 @@ public final class Caller {
         return new Caller("", address, () -> RepositoryFilter.ALL);
     }
 
-    /** The token subject or username; empty for anonymous. */
+    /**
+     * The token subject or username; empty for anonymous; {@code <sub>@<issuer>} for a token of a trusted external
+     * issuer, whose subjects are not Stowage's users.
+     */
     public String subject() {
         return subject;
     }

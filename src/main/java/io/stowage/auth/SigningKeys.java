@@ -34,8 +34,12 @@ import org.springframework.stereotype.Component;
 public class SigningKeys implements SigningKeySource {
 
     static final Duration REFRESH = Duration.ofSeconds(60);
-    /** How often an unknown kid may force a reload: a flood of forged kids must not become a flood of queries. */
-    private static final Duration UNKNOWN_KID_RELOAD = Duration.ofSeconds(5);
+    /**
+     * How often an unknown kid may force a reload: a flood of forged kids must not become a flood of queries, but a
+     * key another node just created must be found at once. (It was 5s: a node that had read the table shortly before
+     * a rotation elsewhere refused the new key's tokens, freshly issued to clients, for up to that long.)
+     */
+    private static final Duration UNKNOWN_KID_RELOAD = Duration.ofSeconds(1);
     private static final String ALGORITHM = JWSAlgorithm.ES256.getName();
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
 

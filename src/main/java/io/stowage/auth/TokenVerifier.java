@@ -19,8 +19,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * Checks a bearer token: ES256 signature by a known, unretired key (by {@code kid}), {@code exp} and {@code nbf}
- * (allowing {@link #CLOCK_SKEW} between nodes), {@code iss} and {@code aud}; returns the access it grants.
+ * Checks a bearer token: its signature, {@code exp} and {@code nbf} (allowing {@link #CLOCK_SKEW} between nodes),
+ * {@code iss} and {@code aud}; returns the access it grants. A token of Stowage's own issuer must be ES256 signed by
+ * a known, unretired key of its own (by {@code kid}); a token of a {@link TrustedIssuers trusted issuer} must be signed
+ * by one of that issuer's keys. Any other issuer is refused.
  */
 public class TokenVerifier {
 
@@ -33,12 +35,19 @@ public class TokenVerifier {
 
     private final SigningKeySource keys;
     private final String issuer;
+    private final TrustedIssuers trusted;
     private final String audience;
     private final Clock clock;
 
+    /** A verifier of Stowage's own tokens only. */
     public TokenVerifier(SigningKeySource keys, String issuer, String audience, Clock clock) {
+        this(keys, issuer, TrustedIssuers.NONE, audience, clock);
+    }
+
+    public TokenVerifier(SigningKeySource keys, String issuer, TrustedIssuers trusted, String audience, Clock clock) {
         this.keys = keys;
         this.issuer = issuer;
+        this.trusted = trusted;
         this.audience = audience;
         this.clock = clock;
     }
@@ -73,7 +82,16 @@ public class TokenVerifier {
         } catch (ParseException e) {
             throw new InvalidTokenException("malformed token", e);
         }
-        verifySignature(jwt);
+        // The unverified iss only picks the keys to check against; it counts once a key of that issuer verified it.
+        String tokenIssuer = claims.getIssuer();
+        boolean own = issuer.equals(tokenIssuer);
+        if (own) {
+            verifyOwnSignature(jwt);
+        } else if (trusted.trusts(tokenIssuer)) {
+            trusted.verifySignature(tokenIssuer, jwt);
+        } else {
+            throw new InvalidTokenException("token from another issuer");
+        }
 
         Instant now = clock.instant();
         Date exp = claims.getExpirationTime();
@@ -84,17 +102,14 @@ public class TokenVerifier {
         if (nbf != null && now.plus(CLOCK_SKEW).isBefore(nbf.toInstant())) {
             throw new InvalidTokenException("token not valid yet");
         }
-        if (!issuer.equals(claims.getIssuer())) {
-            throw new InvalidTokenException("token from another issuer");
-        }
         if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
             throw new InvalidTokenException("token for another audience");
         }
         String subject = claims.getSubject() == null ? "" : claims.getSubject();
-        return new VerifiedToken(subject, access(claims), exp.toInstant());
+        return new VerifiedToken(subject, access(claims), exp.toInstant(), own ? null : tokenIssuer);
     }
 
-    private void verifySignature(SignedJWT jwt) throws InvalidTokenException {
+    private void verifyOwnSignature(SignedJWT jwt) throws InvalidTokenException {
         JWSHeader header = jwt.getHeader();
         // Never let the token choose the algorithm: only ES256, with a key we hold.
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {

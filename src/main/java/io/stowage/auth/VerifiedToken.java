@@ -3,8 +3,21 @@ package io.stowage.auth;
 import java.time.Instant;
 import java.util.List;
 
-/** What a verified token says: its subject (empty for anonymous), the access it grants, and when it expires. */
-public record VerifiedToken(String subject, List<Access> access, Instant expiresAt) {
+/**
+ * What a verified token says: its subject (empty for anonymous), the access it grants, when it expires, and, for a
+ * token of a trusted external issuer, that issuer (null for Stowage's own tokens). An external token's subject is a
+ * name in that issuer's world, not one of Stowage's users, however alike they look.
+ */
+public record VerifiedToken(String subject, List<Access> access, Instant expiresAt, String externalIssuer) {
+
+    /** A token of Stowage's own issuer. */
+    public VerifiedToken(String subject, List<Access> access, Instant expiresAt) {
+        this(subject, access, expiresAt, null);
+    }
+
+    public boolean external() {
+        return externalIssuer != null;
+    }
 
     /** Whether the token grants {@code action} on the resource {@code type:name}; {@code *} grants every action. */
     public boolean allows(String type, String name, String action) {

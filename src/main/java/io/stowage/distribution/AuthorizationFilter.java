@@ -16,12 +16,10 @@ import io.stowage.auth.Caller;
 import io.stowage.auth.Identities;
 import io.stowage.auth.Identity;
 import io.stowage.auth.InvalidTokenException;
-import io.stowage.auth.RepositoryPattern;
 import io.stowage.auth.SignIn;
 import io.stowage.auth.TokenVerifier;
 import io.stowage.auth.VerifiedToken;
 import io.stowage.config.StowageProperties;
-import io.stowage.metadata.RepositoryFilter;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.RepositoryName;
 import org.springframework.core.Ordered;
@@ -109,15 +107,28 @@ class AuthorizationFilter extends OncePerRequestFilter {
             challenge(request, response, required, "invalid_token", e.getMessage());
             return;
         }
-        if (grants(verified, required)) {
-            String subject = verified.subject();
-            pass(request, response, chain, new Caller(subject, request.getRemoteAddr(), () -> identities.resolve(subject)
-                    .map(policy::readable).orElseGet(() -> readableByToken(verified))));
+        if (verified.external()) {
+            // Not one of our accounts, whatever the name: only what the token grants counts.
+            if (grants(verified, required)) {
+                pass(request, response, chain, new Caller(verified.subject() + "@" + verified.externalIssuer(),
+                        request.getRemoteAddr(), () -> policy.readableByAccess(verified.access())));
+            } else {
+                challenge(request, response, required, "insufficient_scope", "the token does not grant this access");
+            }
             return;
         }
-        Optional<Identity> identity = verified.subject().isEmpty() ? Optional.empty()
-                : identities.resolve(verified.subject());
-        if (identity.isPresent() && !allowedNow(identity.get(), required)) {
+        // A disabled or deleted account's tokens stop working with it (here at once, elsewhere within the identity
+        // cache time), not when they expire.
+        Optional<Identity> identity = identities.resolve(verified.subject());
+        if (identity.isEmpty()) {
+            challenge(request, response, required, "invalid_token", "the token's account is disabled or gone");
+            return;
+        }
+        Identity caller = identity.get();
+        if (grants(verified, required)) {
+            pass(request, response, chain, new Caller(verified.subject(), request.getRemoteAddr(),
+                    () -> policy.readable(caller)));
+        } else if (!caller.anonymous() && !allowedNow(caller, required)) {
             deny(request, response, required);
         } else {
             // A new token would carry the scope (or, for anonymous callers, signing in might): ask for one.
@@ -166,14 +177,6 @@ class AuthorizationFilter extends OncePerRequestFilter {
             return true; // the catalog is open to every caller; it lists only what they may pull
         }
         return policy.allowedActions(identity, required.name()).containsAll(required.actions());
-    }
-
-    /** What a token from a trusted external issuer, whose subject Stowage does not know, lets its bearer pull. */
-    private static RepositoryFilter readableByToken(VerifiedToken token) {
-        return RepositoryFilter.publicOr(token.access().stream()
-                .filter(a -> a.type().equals("repository") && RepositoryName.isValid(a.name())
-                        && (a.actions().contains(Actions.PULL) || a.actions().contains(Actions.ALL)))
-                .map(a -> RepositoryPattern.of(a.name()).regex()).toList());
     }
 
     private static void pass(HttpServletRequest request, HttpServletResponse response, FilterChain chain,

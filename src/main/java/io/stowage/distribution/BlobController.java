@@ -9,6 +9,8 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.stowage.auth.AuditLog;
+import io.stowage.auth.Caller;
 import io.stowage.metadata.BlobRecord;
 import io.stowage.registry.BlobService;
 import io.stowage.registry.Digest;
@@ -40,9 +42,11 @@ class BlobController {
     private static final long SENDFILE_MIN_SIZE = 64 * 1024;
 
     private final BlobService blobs;
+    private final AuditLog audit;
 
-    BlobController(BlobService blobs) {
+    BlobController(BlobService blobs, AuditLog audit) {
         this.blobs = blobs;
+        this.audit = audit;
     }
 
     @RequestMapping(method = RequestMethod.HEAD)
@@ -104,8 +108,11 @@ class BlobController {
 
     @DeleteMapping
     ResponseEntity<Void> delete(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
-                                @PathVariable String digest) {
-        blobs.delete(repository, Digest.parse(digest));
+                                @PathVariable String digest,
+                                @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        Digest parsed = Digest.parse(digest);
+        blobs.delete(repository, parsed);
+        audit.record(caller.subject(), caller.address(), AuditLog.BLOB_DELETE, repository + "@" + parsed, null);
         return ResponseEntity.accepted().build();
     }
 

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.auth.AuditLog;
+import io.stowage.auth.Caller;
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.ManifestRecord;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.ManifestService;
+import io.stowage.registry.Reference;
 import io.stowage.registry.RegistryException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -33,10 +36,12 @@ class ManifestController {
 
     private final ManifestService manifests;
     private final StowageProperties properties;
+    private final AuditLog audit;
 
-    ManifestController(ManifestService manifests, StowageProperties properties) {
+    ManifestController(ManifestService manifests, StowageProperties properties, AuditLog audit) {
         this.manifests = manifests;
         this.properties = properties;
+        this.audit = audit;
     }
 
     @GetMapping
@@ -63,6 +68,7 @@ class ManifestController {
                              @PathVariable String reference,
                              @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
                              @RequestParam(name = "tag", required = false) List<String> tags,
+                             @RequestAttribute(Caller.ATTRIBUTE) Caller caller,
                              HttpServletRequest request) throws IOException {
         long limit = properties.registry().maxManifestSize().toBytes();
         if (request.getContentLengthLong() > limit) {
@@ -75,6 +81,10 @@ class ManifestController {
         }
         ManifestService.PushResult result = manifests.put(repository, reference, contentType, payload,
                 tags == null ? List.of() : tags);
+        // Named by the tags it now carries (all of them, ?tag= included), else by its digest.
+        String target = result.tags().isEmpty() ? repository + "@" + result.digest()
+                : repository + ":" + String.join(",", result.tags());
+        audit.record(caller.subject(), caller.address(), AuditLog.MANIFEST_PUSH, target, result.digest().toString());
         ResponseEntity.BodyBuilder response = ResponseEntity.status(201)
                 .header(HttpHeaders.LOCATION, Locations.manifest(repository, result.digest()))
                 .header(RegistryHeaders.CONTENT_DIGEST, result.digest().toString())
@@ -90,8 +100,16 @@ class ManifestController {
 
     @DeleteMapping
     ResponseEntity<Void> delete(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
-                                @PathVariable String reference) {
+                                @PathVariable String reference,
+                                @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         manifests.delete(repository, reference);
+        Reference deleted = Reference.parse(reference);
+        if (deleted.isDigest()) {
+            audit.record(caller.subject(), caller.address(), AuditLog.MANIFEST_DELETE, repository + "@" + deleted,
+                    null);
+        } else {
+            audit.record(caller.subject(), caller.address(), AuditLog.TAG_DELETE, repository + ":" + reference, null);
+        }
         return ResponseEntity.accepted().build();
     }
 

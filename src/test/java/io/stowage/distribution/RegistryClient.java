@@ -26,21 +26,22 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A minimal OCI distribution client for the API tests: pushes blobs and manifests over real HTTP, builds
  * manifests, computes digests and checks OCI error bodies. Every push asserts its own success, so a test
- * that uses it as set-up fails loudly (and at the right place) when set-up is broken.
+ * that uses it as set-up fails loudly (and at the right place) when set-up is broken. Public for the tests of other
+ * packages; credentials go in through the request function (e.g. one that adds an {@code Authorization} header).
  */
-final class RegistryClient {
+public final class RegistryClient {
 
-    static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-    static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
-    static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
-    static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-    static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
-    static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+    public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+    public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+    public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http;
     private final Function<String, HttpRequest.Builder> request;
@@ -49,36 +50,36 @@ final class RegistryClient {
      * @param request builds a request for a path of the registry under test (the test base's {@code request}),
      *     resolved per call because the port is known only once the test runs
      */
-    RegistryClient(HttpClient http, Function<String, HttpRequest.Builder> request) {
+    public RegistryClient(HttpClient http, Function<String, HttpRequest.Builder> request) {
         this.http = http;
         this.request = request;
     }
 
     /** A pushed blob: its bytes, digest and the descriptor a manifest would use for it. */
-    record Blob(byte[] content, String digest, String mediaType) {
-        long size() {
+    public record Blob(byte[] content, String digest, String mediaType) {
+        public long size() {
             return content.length;
         }
 
-        Map<String, Object> descriptor() {
+        public Map<String, Object> descriptor() {
             return RegistryClient.descriptor(mediaType, digest, content.length);
         }
     }
 
     /** A pushed manifest: its exact bytes, digest and media type. */
-    record Manifest(byte[] bytes, String digest, String mediaType) {
-        Map<String, Object> descriptor() {
+    public record Manifest(byte[] bytes, String digest, String mediaType) {
+        public Map<String, Object> descriptor() {
             return RegistryClient.descriptor(mediaType, digest, bytes.length);
         }
     }
 
     // ---------------------------------------------------------------- HTTP
 
-    HttpRequest.Builder request(String path) {
+    public HttpRequest.Builder request(String path) {
         return request.apply(path);
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -89,7 +90,7 @@ final class RegistryClient {
         }
     }
 
-    HttpResponse<byte[]> sendForBytes(HttpRequest request) {
+    public HttpResponse<byte[]> sendForBytes(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -100,11 +101,11 @@ final class RegistryClient {
         }
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(request(path).GET().build());
     }
 
-    HttpResponse<byte[]> getBytes(String path, String... headers) {
+    public HttpResponse<byte[]> getBytes(String path, String... headers) {
         HttpRequest.Builder builder = request(path).GET();
         if (headers.length > 0) {
             builder.headers(headers);
@@ -112,7 +113,7 @@ final class RegistryClient {
         return sendForBytes(builder.build());
     }
 
-    HttpResponse<String> head(String path, String... headers) {
+    public HttpResponse<String> head(String path, String... headers) {
         HttpRequest.Builder builder = request(path).method("HEAD", BodyPublishers.noBody());
         if (headers.length > 0) {
             builder.headers(headers);
@@ -120,11 +121,11 @@ final class RegistryClient {
         return send(builder.build());
     }
 
-    HttpResponse<String> delete(String path) {
+    public HttpResponse<String> delete(String path) {
         return send(request(path).DELETE().build());
     }
 
-    HttpResponse<String> method(String method, String path, byte[] body, String... headers) {
+    public HttpResponse<String> method(String method, String path, byte[] body, String... headers) {
         HttpRequest.Builder builder = request(path).method(method,
                 body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
         if (headers.length > 0) {
@@ -134,7 +135,7 @@ final class RegistryClient {
     }
 
     /** A request to a Location header value (relative, as Stowage hands them out, or absolute). */
-    HttpRequest.Builder requestLocation(String location) {
+    public HttpRequest.Builder requestLocation(String location) {
         if (location.startsWith("http://") || location.startsWith("https://")) {
             return request(URI.create(location).getRawPath()
                     + (URI.create(location).getRawQuery() == null ? "" : "?" + URI.create(location).getRawQuery()));
@@ -143,18 +144,18 @@ final class RegistryClient {
     }
 
     /** Appends a query parameter to a location that may already carry a query. */
-    static String withQuery(String location, String parameter) {
+    public static String withQuery(String location, String parameter) {
         return location + (location.contains("?") ? "&" : "?") + parameter;
     }
 
     // ---------------------------------------------------------------- blobs
 
     /** Pushes bytes with a single {@code POST ?digest=} and returns the blob. */
-    Blob pushBlob(String repository, byte[] content) {
+    public Blob pushBlob(String repository, byte[] content) {
         return pushBlob(repository, content, OCI_LAYER);
     }
 
-    Blob pushBlob(String repository, byte[] content, String mediaType) {
+    public Blob pushBlob(String repository, byte[] content, String mediaType) {
         String digest = sha256(content);
         HttpResponse<String> response = send(request("/v2/" + repository + "/blobs/uploads/?digest=" + digest)
                 .header("Content-Type", "application/octet-stream")
@@ -163,18 +164,18 @@ final class RegistryClient {
         return new Blob(content, digest, mediaType);
     }
 
-    Blob pushRandomBlob(String repository, int size) {
+    public Blob pushRandomBlob(String repository, int size) {
         return pushBlob(repository, randomBytes(size));
     }
 
-    Blob pushConfig(String repository, String mediaType) {
+    public Blob pushConfig(String repository, String mediaType) {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},"
                 + "\"nonce\":\"" + randomHex(8) + "\"}").getBytes(StandardCharsets.UTF_8);
         return pushBlob(repository, config, mediaType);
     }
 
     /** Opens an upload session; returns its Location. */
-    String startUpload(String repository) {
+    public String startUpload(String repository) {
         HttpResponse<String> response = send(request("/v2/" + repository + "/blobs/uploads/")
                 .POST(BodyPublishers.noBody()).build());
         assertThat(response.statusCode()).as("POST upload: %s", response.body()).isEqualTo(202);
@@ -183,7 +184,7 @@ final class RegistryClient {
 
     // ---------------------------------------------------------------- manifests
 
-    HttpResponse<String> putManifest(String repository, String reference, String contentType, byte[] body) {
+    public HttpResponse<String> putManifest(String repository, String reference, String contentType, byte[] body) {
         HttpRequest.Builder builder = request("/v2/" + repository + "/manifests/" + reference)
                 .PUT(BodyPublishers.ofByteArray(body));
         if (contentType != null) {
@@ -193,7 +194,7 @@ final class RegistryClient {
     }
 
     /** Pushes a manifest and asserts 201 with the right digest. */
-    Manifest pushManifest(String repository, String reference, String mediaType, byte[] body) {
+    public Manifest pushManifest(String repository, String reference, String mediaType, byte[] body) {
         HttpResponse<String> response = putManifest(repository, reference, mediaType, body);
         String digest = sha256(body);
         assertThat(response.statusCode()).as("PUT manifest %s: %s", reference, response.body()).isEqualTo(201);
@@ -202,14 +203,14 @@ final class RegistryClient {
     }
 
     /** Pushes a config and one random layer, then an OCI image manifest referencing them. */
-    Manifest pushImage(String repository, String reference) {
+    public Manifest pushImage(String repository, String reference) {
         Blob config = pushConfig(repository, OCI_CONFIG);
         Blob layer = pushRandomBlob(repository, 512);
         return pushManifest(repository, reference, OCI_MANIFEST, imageManifest(OCI_MANIFEST, config, List.of(layer)));
     }
 
     /** The bytes of an image manifest (OCI or Docker v2s2, by media type) over config and layers. */
-    static byte[] imageManifest(String mediaType, Blob config, List<Blob> layers) {
+    public static byte[] imageManifest(String mediaType, Blob config, List<Blob> layers) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", mediaType);
@@ -221,7 +222,7 @@ final class RegistryClient {
     }
 
     /** The bytes of an index (OCI or Docker manifest list, by media type) over child manifests. */
-    static byte[] index(String mediaType, List<Manifest> children) {
+    public static byte[] index(String mediaType, List<Manifest> children) {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("schemaVersion", 2);
         index.put("mediaType", mediaType);
@@ -236,7 +237,7 @@ final class RegistryClient {
         return toJson(index);
     }
 
-    static Map<String, Object> descriptor(String mediaType, String digest, long size) {
+    public static Map<String, Object> descriptor(String mediaType, String digest, long size) {
         Map<String, Object> descriptor = new LinkedHashMap<>();
         descriptor.put("mediaType", mediaType);
         descriptor.put("digest", digest);
@@ -246,19 +247,19 @@ final class RegistryClient {
 
     // ---------------------------------------------------------------- JSON, digests, bytes
 
-    static byte[] toJson(Object value) {
+    public static byte[] toJson(Object value) {
         return JSON.writeValueAsBytes(value);
     }
 
-    static JsonNode json(String body) {
+    public static JsonNode json(String body) {
         return JSON.readTree(body);
     }
 
-    static String sha256(byte[] content) {
+    public static String sha256(byte[] content) {
         return "sha256:" + hex("SHA-256", content);
     }
 
-    static String sha512(byte[] content) {
+    public static String sha512(byte[] content) {
         return "sha512:" + hex("SHA-512", content);
     }
 
@@ -270,18 +271,18 @@ final class RegistryClient {
         }
     }
 
-    static byte[] randomBytes(int size) {
+    public static byte[] randomBytes(int size) {
         byte[] bytes = new byte[size];
         ThreadLocalRandom.current().nextBytes(bytes);
         return bytes;
     }
 
-    static String randomHex(int bytes) {
+    public static String randomHex(int bytes) {
         return HexFormat.of().formatHex(randomBytes(bytes));
     }
 
     /** A well-formed sha256 digest of content nobody pushed. */
-    static String unknownDigest() {
+    public static String unknownDigest() {
         return sha256(randomBytes(32));
     }
 
@@ -291,7 +292,7 @@ final class RegistryClient {
      * Asserts an OCI error response: the status, a JSON body {@code {"errors":[{"code":...}]}} whose first
      * code is {@code code}, and that every code is one the specification lists.
      */
-    static void assertError(HttpResponse<String> response, int status, String code) {
+    public static void assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as("status of %s: %s", response.request().uri(), response.body())
                 .isEqualTo(status);
         assertOciErrorBody(response);
@@ -300,12 +301,12 @@ final class RegistryClient {
     }
 
     /** The codes of the distribution spec's error table (plus none other). */
-    static final List<String> SPEC_CODES = List.of("BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN",
+    public static final List<String> SPEC_CODES = List.of("BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN",
             "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID",
             "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED", "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS");
 
     /** Asserts the body is the OCI JSON error body with spec codes only (for HEAD there is no body to check). */
-    static void assertOciErrorBody(HttpResponse<String> response) {
+    public static void assertOciErrorBody(HttpResponse<String> response) {
         if ("HEAD".equals(response.request().method())) {
             return;
         }

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.stowage.TestDatabase;
+
 /**
  * Stowage as its own operating-system process, run from the packaged jar exactly as a user runs it
  * (embedded PostgreSQL included), for tests that limit its memory, measure it, or kill it.
@@ -29,7 +31,7 @@ final class StowageProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar with the given JVM options on a free port and waits until {@code GET /v2/} answers. */
+    /** Starts the jar with the given JVM options on a free port and waits until {@code GET /v2/} answers (200, or 401). */
     static StowageProcess start(Path dataDir, String... jvmOptions) throws IOException, InterruptedException {
         return start(dataDir, List.of(jvmOptions), List.of());
     }
@@ -62,6 +64,21 @@ final class StowageProcess implements AutoCloseable {
         StowageProcess stowage = new StowageProcess(process, port, log);
         stowage.awaitReady(Duration.ofMinutes(2));
         return stowage;
+    }
+
+    /**
+     * Arguments for a node on the tests' PostgreSQL ({@link TestDatabase}) in a schema of its own: nodes given the same
+     * schema share their metadata like a cluster, and nothing of the in-JVM suites is seen.
+     */
+    static List<String> databaseArguments(String schema) {
+        return List.of(
+                "--spring.datasource.url=" + TestDatabase.jdbcUrl(),
+                "--spring.datasource.username=" + TestDatabase.username(),
+                "--spring.datasource.password=" + TestDatabase.password(),
+                "--spring.datasource.hikari.schema=" + schema,
+                "--spring.datasource.hikari.maximum-pool-size=5",
+                "--spring.flyway.schemas=" + schema,
+                "--spring.flyway.default-schema=" + schema);
     }
 
     String baseUrl() {
@@ -113,7 +130,8 @@ final class StowageProcess implements AutoCloseable {
                 HttpResponse<Void> response = client.send(
                         HttpRequest.newBuilder(URI.create(baseUrl() + "/v2/")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
+                // 401: token auth is on, and the node answers as it should.
+                if (response.statusCode() == 200 || response.statusCode() == 401) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.stowage.TestDatabase;
 import io.stowage.storage.s3.S3TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,14 +178,8 @@ class TwoNodeS3IT {
 
     private static StowageProcess node(String name) throws IOException, InterruptedException {
         S3TestServer.bucket(BUCKET);
-        return StowageProcess.start(dataDir.resolve(name), List.of("-XX:+UseSerialGC", "-Xmx256m"), List.of(
-                "--spring.datasource.url=" + TestDatabase.jdbcUrl(),
-                "--spring.datasource.username=" + TestDatabase.username(),
-                "--spring.datasource.password=" + TestDatabase.password(),
-                "--spring.datasource.hikari.schema=" + SCHEMA,
-                "--spring.datasource.hikari.maximum-pool-size=5",
-                "--spring.flyway.schemas=" + SCHEMA,
-                "--spring.flyway.default-schema=" + SCHEMA,
+        List<String> arguments = new ArrayList<>(StowageProcess.databaseArguments(SCHEMA));
+        arguments.addAll(List.of(
                 "--stowage.storage.type=s3",
                 "--stowage.storage.s3.endpoint=" + S3TestServer.endpoint(),
                 "--stowage.storage.s3.region=" + S3TestServer.REGION,
@@ -194,6 +188,7 @@ class TwoNodeS3IT {
                 "--stowage.storage.s3.secret-key=" + S3TestServer.SECRET_KEY,
                 "--stowage.storage.s3.path-style=true",
                 "--stowage.storage.s3.part-size=5MB"));
+        return StowageProcess.start(dataDir.resolve(name), List.of("-XX:+UseSerialGC", "-Xmx256m"), arguments);
     }
 
     private String startUpload(StowageProcess node, String repository) throws Exception {
