@@ -126,6 +126,11 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
             unauthorized(response, "an anonymous token does not sign anybody in");
             return Optional.empty();
         }
+        if (verified.external()) {
+            // Its subject names an account of another issuer, which may share a name with one of ours (even admin).
+            unauthorized(response, "tokens of trusted external issuers carry registry access only, not admin rights");
+            return Optional.empty();
+        }
         Optional<Identity> identity = identities.resolve(verified.subject());
         if (identity.isEmpty()) {
             unauthorized(response, "the token's account no longer exists or is disabled");

@@ -162,6 +162,11 @@ class TwoNodeTokenIT {
         HttpResponse<byte[]> ownAdminCatalog = pull(c, token(c, ADMIN, ADMIN_PASSWORD, "registry:catalog:*"),
                 "/v2/_catalog?n=1000");
         assertThat(names(ownAdminCatalog.body())).contains(repository);
+        // Nor does a's admin token sign in to c's admin API, although its subject is "admin" there too.
+        HttpResponse<byte[]> adminApi = pull(c, catalogToken, "/api/v1/users");
+        assertThat(adminApi.statusCode()).isEqualTo(401);
+        assertThat(pull(c, token(c, ADMIN, ADMIN_PASSWORD, "registry:catalog:*"), "/api/v1/users").statusCode())
+                .isEqualTo(200);
 
         // Tokens with a's issuer and claims, signed by any other key, are refused: with a's kid or another one.
         SignedJWT genuine = SignedJWT.parse(pullToken);
