@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -311,6 +312,9 @@ public class RegistryBench {
     }
 
     /** A minimal HTTP/1.1 keep-alive client connection (one per bench client thread). */
+    /** Sent with every request when {@code --basic-auth=user:password} is given (a registry with auth on). */
+    static volatile String AUTHORIZATION;
+
     static final class Conn implements Closeable {
         final String host;
         final int port;
@@ -387,6 +391,9 @@ public class RegistryBench {
                 head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
                 head.append("Host: ").append(host).append(':').append(port).append("\r\n");
                 head.append("User-Agent: stowage-bench\r\n");
+                if (AUTHORIZATION != null) {
+                    head.append("Authorization: ").append(AUTHORIZATION).append("\r\n");
+                }
                 for (String h : headers) {
                     head.append(h).append("\r\n");
                 }
@@ -650,6 +657,10 @@ public class RegistryBench {
             this.images = o.integer("images", 160);
             this.imageClients = o.integer("image-clients", 8);
             this.manifestClients = o.integer("manifest-clients", 16);
+            String basicAuth = o.str("basic-auth", "");
+            if (!basicAuth.isEmpty()) {
+                AUTHORIZATION = "Basic " + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
+            }
             this.manifestSeconds = o.integer("manifest-seconds", 10);
             this.warmupSeconds = o.integer("warmup-seconds", 3);
             this.timeoutSeconds = o.integer("request-timeout-seconds", 300);
