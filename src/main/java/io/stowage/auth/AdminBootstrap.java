@@ -1,6 +1,7 @@
 package io.stowage.auth;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,7 @@ import java.util.Base64;
 import io.stowage.config.StowageProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * its owner only, and logged once, by the one node that created the user.
  */
 @Component
-public class AdminBootstrap implements ApplicationRunner {
+public class AdminBootstrap implements SmartInitializingSingleton {
 
     static final String PASSWORD_FILE = "admin.password";
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
@@ -35,10 +35,19 @@ public class AdminBootstrap implements ApplicationRunner {
         this.properties = properties;
     }
 
+    /**
+     * Runs before the web server starts (an ApplicationRunner would run after): a client that sees the port answer
+     * must be able to sign in as the administrator at once.
+     */
     @Override
-    public void run(ApplicationArguments args) throws IOException {
+    public void afterSingletonsInstantiated() {
         StowageProperties.Admin admin = properties.auth().admin();
-        bootstrap(admin.username(), admin.password(), properties.dataDir());
+        try {
+            bootstrap(admin.username(), admin.password(), properties.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the generated administrator password to "
+                    + properties.dataDir().resolve(PASSWORD_FILE), e);
+        }
     }
 
     /** Ensures the administrator exists; returns the file its generated password was written to, or null. */
