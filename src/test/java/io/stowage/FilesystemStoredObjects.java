@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,6 +28,23 @@ record FilesystemStoredObjects(Path root) implements StoredObjects {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public Map<String, Long> objects() {
+        Map<String, Long> objects = new HashMap<>();
+        try (Stream<Path> files = Files.walk(root.resolve("blobs"))) {
+            files.filter(Files::isRegularFile).forEach(file -> {
+                try {
+                    objects.put(root.relativize(file).toString(), Files.size(file));
+                } catch (IOException e) {
+                    // deleted meanwhile
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return objects;
     }
 
     @Override

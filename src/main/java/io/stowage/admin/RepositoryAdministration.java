@@ -23,15 +23,18 @@ public class RepositoryAdministration {
     static final int MAX_DESCRIPTION = 4096;
 
     private final RepositoryRecords records;
+    private final StorageAdministration storage;
     private final AdminAudit audit;
 
-    public RepositoryAdministration(RepositoryRecords records, AdminAudit audit) {
+    public RepositoryAdministration(RepositoryRecords records, StorageAdministration storage, AdminAudit audit) {
         this.records = records;
+        this.storage = storage;
         this.audit = audit;
     }
 
-    /** A repository's settings as the admin API shows them. */
-    public record RepositorySettings(String name, String visibility, String description) {
+    /** A repository's settings, and the storage it occupies, as the admin API shows them. */
+    public record RepositorySettings(String name, String visibility, String description,
+                                     StorageAdministration.StorageFigures storage) {
     }
 
     /** The settings to change; a missing (null) field stays as it is. */
@@ -40,7 +43,7 @@ public class RepositoryAdministration {
 
     public RepositorySettings get(AdminCaller caller, String name) {
         checkManages(caller, name);
-        return records.find(name).map(RepositoryAdministration::settings)
+        return records.find(name).map(this::settings)
                 .orElseThrow(() -> AdminException.notFound("no repository named " + name));
     }
 
@@ -64,7 +67,7 @@ public class RepositoryAdministration {
         detail.put("visibility", visibility);
         detail.put("description", description);
         audit.record(caller, AdminAudit.REPOSITORY_UPDATE, name, detail);
-        return records.find(name).map(RepositoryAdministration::settings).orElseThrow();
+        return records.find(name).map(this::settings).orElseThrow();
     }
 
     private static void checkManages(AdminCaller caller, String name) {
@@ -79,7 +82,8 @@ public class RepositoryAdministration {
         }
     }
 
-    private static RepositorySettings settings(RepositoryRecord record) {
-        return new RepositorySettings(record.name(), record.visibility(), record.description());
+    private RepositorySettings settings(RepositoryRecord record) {
+        return new RepositorySettings(record.name(), record.visibility(), record.description(),
+                storage.repository(record.id()));
     }
 }

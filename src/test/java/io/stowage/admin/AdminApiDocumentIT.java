@@ -39,7 +39,8 @@ class AdminApiDocumentIT extends AdminApiTestBase {
                 "DELETE /api/v1/users/{username}", "POST /api/v1/robots", "GET /api/v1/robots",
                 "GET /api/v1/robots/{name}", "PATCH /api/v1/robots/{name}", "DELETE /api/v1/robots/{name}",
                 "GET /api/v1/policies", "POST /api/v1/policies", "DELETE /api/v1/policies/{id}", "GET /api/v1/audit",
-                "GET /api/v1/signing-keys", "POST /api/v1/signing-keys", "DELETE /api/v1/signing-keys/{kid}");
+                "GET /api/v1/signing-keys", "POST /api/v1/signing-keys", "DELETE /api/v1/signing-keys/{kid}",
+                "GET /api/v1/storage", "GET /api/v1/storage/namespaces/{namespace}");
 
         JsonNode schemes = document.get("components").get("securitySchemes");
         assertThat(schemes.get("basic").get("scheme").asString()).isEqualTo("basic");
@@ -49,7 +50,8 @@ class AdminApiDocumentIT extends AdminApiTestBase {
         assertThat(document.get("paths").get("/api/v1/users/{username}").get("delete").get("responses")
                 .propertyNames()).contains("204", "404", "409");
         assertThat(document.get("components").get("schemas").propertyNames()).contains("Error", "NewRobot",
-                "CreatedRobotView", "RobotView", "PolicyView", "UserView", "AuditEvents", "SigningKeyView");
+                "CreatedRobotView", "RobotView", "PolicyView", "UserView", "AuditEvents", "SigningKeyView",
+                "StorageSummary", "NamespaceStorage", "StorageFigures");
     }
 
     /** {@code METHOD path} of every admin controller mapping, with {@code {*name}} written as OpenAPI writes it. */

@@ -155,12 +155,16 @@ abstract class AdminApiTestBase extends RegistryTestBase {
         return sha256(bytes);
     }
 
-    private String pushBlob(String repository, byte[] content, String authorization) throws Exception {
+    /** Pushes a blob in one request; {@code authorization} may be null (auth off). Returns its digest. */
+    String pushBlob(String repository, byte[] content, String authorization) throws Exception {
         String digest = sha256(content);
-        HttpResponse<String> response = send(request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(digest))
-                .header("Authorization", authorization)
+        HttpRequest.Builder request = request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(digest))
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = send(request.build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return digest;
     }

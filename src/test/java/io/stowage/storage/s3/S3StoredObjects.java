@@ -3,6 +3,8 @@ package io.stowage.storage.s3;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Set;
 
 import io.stowage.StoredObjects;
@@ -18,6 +20,13 @@ public record S3StoredObjects(S3Client s3, String bucket) implements StoredObjec
                 .filter(o -> Arrays.equals(s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray(), content))
                 .map(o -> o.key())
                 .toList();
+    }
+
+    @Override
+    public Map<String, Long> objects() {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                .filter(o -> !o.key().startsWith(S3BlobStore.UPLOADS))
+                .collect(Collectors.toMap(o -> o.key(), o -> o.size()));
     }
 
     @Override
