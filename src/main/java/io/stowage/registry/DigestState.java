@@ -176,8 +176,10 @@ final class DigestState {
                 long processed = in.getLong();
                 int ofs = in.getShort();
                 byte[] buf = (byte[]) buffer.get(spi);
-                // The unfinished block is always bytesProcessed modulo the block size: anything else is corrupt.
-                if (processed != expectedBytes || processed < 0 || ofs != processed % buf.length) {
+                // The unfinished block is bytesProcessed modulo the block size, or a whole block the JDK has buffered
+                // without compressing it yet (its compiled update path sometimes leaves one): anything else is corrupt.
+                boolean wholeBlockPending = ofs == buf.length && processed >= buf.length && processed % buf.length == 0;
+                if (processed != expectedBytes || processed < 0 || (ofs != processed % buf.length && !wholeBlockPending)) {
                     return null;
                 }
                 byte[] pending = new byte[ofs];
