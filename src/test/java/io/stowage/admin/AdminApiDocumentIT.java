@@ -39,7 +39,7 @@ class AdminApiDocumentIT extends AdminApiTestBase {
                 "DELETE /api/v1/users/{username}", "POST /api/v1/robots", "GET /api/v1/robots",
                 "GET /api/v1/robots/{name}", "PATCH /api/v1/robots/{name}", "DELETE /api/v1/robots/{name}",
                 "GET /api/v1/policies", "POST /api/v1/policies", "DELETE /api/v1/policies/{id}", "GET /api/v1/audit",
-                "GET /api/v1/signing-keys", "POST /api/v1/signing-keys", "DELETE /api/v1/signing-keys/{kid}");
+                "GET /api/v1/signing-keys", "POST /api/v1/signing-keys", "DELETE /api/v1/signing-keys/{kid}", "POST /api/v1/gc");
 
         JsonNode schemes = document.get("components").get("securitySchemes");
         assertThat(schemes.get("basic").get("scheme").asString()).isEqualTo("basic");
