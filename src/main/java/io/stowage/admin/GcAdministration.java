@@ -11,8 +11,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class GcAdministration {
 
-    static final String GC_RUN = "gc.run";
-
     private final GarbageCollector collector;
     private final StowageProperties properties;
     private final AdminAudit audit;
@@ -42,7 +40,7 @@ public class GcAdministration {
             detail.put("links", report.links().size());
             detail.put("blobs", report.blobs().size());
             detail.put("bytes", report.bytes());
-            audit.record(caller, GC_RUN, null, detail);
+            audit.record(caller, AdminAudit.GC_RUN, null, detail);
         }
         return report;
     }
