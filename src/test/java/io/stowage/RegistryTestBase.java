@@ -26,7 +26,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * names of its own ({@link #uniqueRepository}). Authentication is off ({@code stowage.auth.mode=none}) unless the
  * subclass is annotated {@code @TokenAuth}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stowage.auth.mode=none")
+// The scheduled collector stays off: every test class shares this context and leaves unreferenced content behind
+// on purpose; GcIT runs passes itself, scoped to its own repositories.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"stowage.auth.mode=none", "stowage.gc.enabled=false"})
 public abstract class RegistryTestBase {
 
     private static final Path DATA_DIR;

@@ -22,6 +22,7 @@ class AdminAudit {
     static final String POLICY_DELETE = "policy.delete";
     static final String KEY_ROTATE = "key.rotate";
     static final String KEY_RETIRE = "key.retire";
+    static final String GC_RUN = "gc.run";
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final AuditLog log;

@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataUnit;
  * @param uploads blob upload sessions
  * @param registry behaviour of the /v2/ API
  * @param auth the token endpoint and the identities it knows
+ * @param gc online garbage collection of unreferenced manifests and blobs
  */
 @ConfigurationProperties("stowage")
 public record StowageProperties(
@@ -26,7 +27,8 @@ public record StowageProperties(
         @DefaultValue Storage storage,
         @DefaultValue Uploads uploads,
         @DefaultValue Registry registry,
-        @DefaultValue Auth auth) {
+        @DefaultValue Auth auth,
+        @DefaultValue Gc gc) {
 
     /**
      * @param type the backend that holds blob bytes
@@ -181,6 +183,51 @@ public record StowageProperties(
      *     to {@code <data-dir>/admin.password} (readable by its owner only) and logged once
      */
     public record Admin(@DefaultValue("admin") String username, String password) {
+    }
+
+    /**
+     * @param enabled whether this node runs the collector on a schedule ({@code POST /api/v1/gc} works either way);
+     *     any number of nodes may run it at once
+     * @param interval how long the collector waits between passes
+     * @param batchSize reviews of each kind taken per pass; each is its own short transaction
+     * @param reviewDelay how long after an event that may orphan something (tag deleted or moved, manifest deleted,
+     *     blob uploaded) its review waits: the grace period for pushes in flight, whose blobs are uploaded before
+     *     the manifest that references them
+     * @param untagged what becomes of a manifest pushed without a tag and never tagged, listed by no index and
+     *     referring to no subject: {@code keep} it, or {@code collect} it after the review delay. A manifest left
+     *     untagged by a tag deleted or moved is collected either way
+     * @param retryDelay the wait before retrying a failed delete in storage; it doubles with every failure
+     * @param maxRetryDelay the longest wait between retries of a failed delete
+     */
+    public record Gc(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1m") Duration interval,
+            @DefaultValue("100") int batchSize,
+            @DefaultValue("24h") Duration reviewDelay,
+            @DefaultValue("keep") UntaggedPolicy untagged,
+            @DefaultValue("1m") Duration retryDelay,
+            @DefaultValue("6h") Duration maxRetryDelay) {
+
+        public Gc {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("stowage.gc.batch-size must be at least 1, not " + batchSize);
+            }
+            if (reviewDelay.isNegative()) {
+                throw new IllegalArgumentException("stowage.gc.review-delay must not be negative, not " + reviewDelay);
+            }
+            if (!interval.isPositive() || !retryDelay.isPositive() || maxRetryDelay.compareTo(retryDelay) < 0) {
+                throw new IllegalArgumentException("stowage.gc.interval and retry-delay must be positive, and"
+                        + " max-retry-delay at least retry-delay");
+            }
+        }
+    }
+
+    /** What the collector does with manifests pushed untagged. */
+    public enum UntaggedPolicy {
+        /** Keep them: something may pull them by digest. */
+        KEEP,
+        /** Collect them after the review delay, unless an index lists them or their subject is present. */
+        COLLECT
     }
 
     /** The filesystem backend's root directory, defaulting to {@code <data-dir>/storage}. */

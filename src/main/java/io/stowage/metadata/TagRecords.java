@@ -1,6 +1,7 @@
 package io.stowage.metadata;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -15,19 +16,23 @@ public class TagRecords {
         this.jdbc = jdbc;
     }
 
-    /** Points a tag at a manifest, creating or moving it. */
-    public void put(long repositoryId, String name, long manifestId) {
+    /** Points a tag at a manifest, creating or moving it; the manifest it pointed to before, if it moved. */
+    public Optional<Long> put(long repositoryId, String name, long manifestId) {
+        Optional<Long> previous = jdbc.sql("select manifest_id from tags where repository_id = ? and name = ? for update")
+                .param(repositoryId).param(name).query(Long.class).optional();
         jdbc.sql("""
                 insert into tags (repository_id, name, manifest_id) values (?, ?, ?)
                 on conflict (repository_id, name)
                 do update set manifest_id = excluded.manifest_id, updated_at = now()
                 where tags.manifest_id <> excluded.manifest_id""")
                 .param(repositoryId).param(name).param(manifestId).update();
+        return previous.filter(id -> id != manifestId);
     }
 
-    public boolean delete(long repositoryId, String name) {
-        return jdbc.sql("delete from tags where repository_id = ? and name = ?")
-                .param(repositoryId).param(name).update() > 0;
+    /** Deletes a tag; the manifest it pointed to, if it existed. */
+    public Optional<Long> delete(long repositoryId, String name) {
+        return jdbc.sql("delete from tags where repository_id = ? and name = ? returning manifest_id")
+                .param(repositoryId).param(name).query(Long.class).optional();
     }
 
     /** Tag names in byte order after {@code last} (exclusive); at most {@code limit}. */

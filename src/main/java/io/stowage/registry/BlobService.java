@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.BlobRecord;
 import io.stowage.metadata.BlobRecords;
+import io.stowage.metadata.GcRecords;
 import io.stowage.storage.BlobStore;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,8 +22,11 @@ public class BlobService {
     private final RepositoryService repositories;
     private final BlobStore store;
     private final StowageProperties properties;
+    private final GcRecords gc;
 
-    public BlobService(BlobRecords blobs, RepositoryService repositories, BlobStore store, StowageProperties properties) {
+    public BlobService(BlobRecords blobs, RepositoryService repositories, BlobStore store, StowageProperties properties,
+                       GcRecords gc) {
+        this.gc = gc;
         this.blobs = blobs;
         this.repositories = repositories;
         this.store = store;
@@ -78,6 +82,8 @@ public class BlobService {
                     "blob " + digest + " is referenced by a manifest of " + repository + "; delete the manifest first", null);
         }
         blobs.unlink(repositoryId, digest.toString());
+        // If no other repository links it, its row and object are garbage; nothing can reference it any more.
+        gc.reviewBlob(digest.toString(), java.time.Duration.ZERO);
     }
 
     void requireDeletion() {

@@ -1,5 +1,6 @@
 package io.stowage.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.BlobRecords;
+import io.stowage.metadata.GcRecords;
 import io.stowage.metadata.ManifestRecord;
 import io.stowage.metadata.ManifestRecords;
 import io.stowage.metadata.NewManifest;
@@ -31,12 +33,14 @@ public class ManifestService {
     private final BlobService blobService;
     private final StowageProperties properties;
     private final ManifestPayloadCache payloads;
+    private final GcRecords gc;
     // Pure ASCII out: the annotations column then holds any string the spec allows, U+0000 included.
     private final JsonMapper json = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     public ManifestService(ManifestParser parser, ManifestRecords manifests, BlobRecords blobs, TagRecords tags,
                            RepositoryRecords repositoryRecords, RepositoryService repositories,
-                           BlobService blobService, StowageProperties properties, ManifestPayloadCache payloads) {
+                           BlobService blobService, StowageProperties properties, ManifestPayloadCache payloads,
+                           GcRecords gc) {
         this.parser = parser;
         this.manifests = manifests;
         this.blobs = blobs;
@@ -46,6 +50,7 @@ public class ManifestService {
         this.blobService = blobService;
         this.properties = properties;
         this.payloads = payloads;
+        this.gc = gc;
     }
 
     /**
@@ -128,8 +133,16 @@ public class ManifestService {
                 manifest.subject() == null ? null : manifest.subject().digest().toString(),
                 manifest.annotations() == null ? null : json.writeValueAsString(manifest.annotations()),
                 totalSize, layers, childIds));
+        Duration delay = properties.gc().reviewDelay();
+        Set<Long> untagged = new LinkedHashSet<>();
         for (String tag : tagNames) {
-            tags.put(repositoryId, tag, manifestId);
+            tags.put(repositoryId, tag, manifestId).ifPresent(untagged::add);
+        }
+        // Whatever a moved tag pointed to may now be unreferenced; the collector re-checks after the delay.
+        gc.reviewManifests(untagged, delay, false);
+        if (tagNames.isEmpty()) {
+            // stowage.gc.untagged decides at review time, so that changing it applies to what is queued.
+            gc.reviewManifests(List.of(manifestId), delay, true);
         }
         repositoryRecords.markPushed(repositoryId);
         return new PushResult(digest, manifest.subject() == null ? null : manifest.subject().digest(),
@@ -172,9 +185,9 @@ public class ManifestService {
         Reference ref = Reference.parse(reference);
         long repositoryId = repositories.requireId(repository);
         if (!ref.isDigest()) {
-            if (!tags.delete(repositoryId, ref.tag())) {
-                throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + ref.tag());
-            }
+            long untagged = tags.delete(repositoryId, ref.tag()).orElseThrow(() ->
+                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + ref.tag()));
+            gc.reviewManifests(List.of(untagged), properties.gc().reviewDelay(), false);
             return;
         }
         long manifestId = manifests.lockForDeletion(repositoryId, ref.digest().toString())
@@ -184,7 +197,14 @@ public class ManifestService {
             throw new RegistryException(ErrorCode.DENIED, 409, "manifest " + ref + " is listed by index "
                     + String.join(", ", parents) + "; delete the index first", Map.of("parents", parents));
         }
+        // What it referenced may be orphaned now: its blobs' links, the children of an index, and its referrers,
+        // which go when their subject goes.
+        Duration delay = properties.gc().reviewDelay();
+        gc.reviewLinks(repositoryId, gc.layerDigests(manifestId), delay);
+        List<Long> orphans = new ArrayList<>(gc.childIds(manifestId));
+        orphans.addAll(gc.referrerIds(repositoryId, ref.digest().toString()));
         manifests.delete(manifestId);
+        gc.reviewManifests(orphans, delay, false);
     }
 
     private static void requireSize(Descriptor descriptor, long actual) {

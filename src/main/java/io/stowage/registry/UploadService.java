@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.BlobRecord;
+import io.stowage.metadata.GcRecords;
 import io.stowage.metadata.RepositoryFilter;
 import io.stowage.metadata.BlobRecords;
 import io.stowage.metadata.UploadRecord;
@@ -39,11 +41,13 @@ public class UploadService {
     private final UploadHashes hashes;
     private final TransactionTemplate tx;
     private final StowageProperties properties;
+    private final GcRecords gc;
     // Chunks of one session are applied one at a time on this node; across nodes, advance() detects a race.
     private final ReentrantLock[] locks = new ReentrantLock[256];
 
     public UploadService(UploadRecords uploads, BlobRecords blobs, RepositoryService repositories, BlobStore store,
-                         UploadHashes hashes, TransactionTemplate tx, StowageProperties properties) {
+                         UploadHashes hashes, TransactionTemplate tx, StowageProperties properties, GcRecords gc) {
+        this.gc = gc;
         this.uploads = uploads;
         this.blobs = blobs;
         this.repositories = repositories;
@@ -109,14 +113,11 @@ public class UploadService {
                 throw new RegistryException(ErrorCode.DIGEST_INVALID,
                         "upload content has digest " + actual + ", not " + digest);
             }
-            String key = commit(id.toString(), upload.storageRef(), digest, received);
-            long size = received;
+            String uploadRef = upload.storageRef();
             long repositoryId = upload.repositoryId();
-            tx.executeWithoutResult(status -> {
-                blobs.insert(digest.toString(), size, key);
-                blobs.link(repositoryId, digest.toString());
-                uploads.delete(id);
-            });
+            long size = received;
+            String key = record(repositoryId, digest, received,
+                    () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
             return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
         } finally {
             lock.unlock();
@@ -140,7 +141,6 @@ public class UploadService {
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
         Optional<BlobRecord> existing = blobs.find(digest.toString());
         String key;
-        long size;
         if (existing.isPresent()) {
             // Stored already: verify what the client sent, but do not write it again.
             try {
@@ -149,15 +149,18 @@ public class UploadService {
                 throw new UncheckedIOException(e);
             }
             verify(digest, hashing, contentLength);
-            key = existing.get().storageKey();
-            size = hashing.count();
+            key = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
+                    .map(BlobRecord::storageKey)
+                    // The collector deleted it meanwhile, and the bytes were not kept: the client sends them again.
+                    .orElseThrow(() -> new RegistryException(ErrorCode.UNAVAILABLE,
+                            "blob " + digest + " was being garbage-collected; retry the upload")), () -> { });
         } else {
             String uploadId = UUID.randomUUID().toString();
             try {
                 BlobStore.UploadWrite write = store.writeUpload(uploadId, null, 0, hashing);
                 verify(digest, hashing, contentLength);
-                size = write.written();
-                key = commit(uploadId, write.state(), digest, size);
+                long size = write.written();
+                key = record(repositoryId, digest, size, () -> commit(uploadId, write.state(), digest, size), () -> { });
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(uploadId, null);
                 if (e instanceof RuntimeException runtime) {
@@ -166,11 +169,6 @@ public class UploadService {
                 throw new UncheckedIOException((IOException) e);
             }
         }
-        long finalSize = size;
-        tx.executeWithoutResult(status -> {
-            blobs.insert(digest.toString(), finalSize, key);
-            blobs.link(repositoryId, digest.toString());
-        });
         return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
     }
 
@@ -191,8 +189,35 @@ public class UploadService {
             return Optional.empty();
         }
         long repositoryId = repositories.getOrCreate(repository);
-        blobs.link(repositoryId, digest.toString());
-        return blobs.find(digest.toString());
+        return tx.execute(status -> {
+            gc.lockDigestShared(digest.toString());
+            // The collector may have removed the blob since the check above.
+            Optional<BlobRecord> blob = blobs.find(digest.toString());
+            if (blob.isPresent()) {
+                gc.reviewLinks(repositoryId, List.of(digest.toString()), properties.gc().reviewDelay());
+                blobs.link(repositoryId, digest.toString());
+            }
+            return blob;
+        });
+    }
+
+    /**
+     * Makes a blob visible in the repository: {@code store} commits the bytes and returns the object's key, under the
+     * digest's shared lock, so that the collector cannot delete the object between the commit (which keeps an object
+     * already there) and the row. The link is reviewed after the delay: a blob no manifest uses by then goes.
+     */
+    private String record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
+                          Runnable alsoInTransaction) {
+        return tx.execute(status -> {
+            gc.lockDigestShared(digest.toString());
+            String key = commitBytes.get();
+            blobs.insert(digest.toString(), size, key);
+            // Before the link: a collector holding the review has then finished with the old link.
+            gc.reviewLinks(repositoryId, List.of(digest.toString()), properties.gc().reviewDelay());
+            blobs.link(repositoryId, digest.toString());
+            alsoInTransaction.run();
+            return key;
+        });
     }
 
     private long write(UploadRecord upload, ChunkRange range, Long contentLength, InputStream body) {

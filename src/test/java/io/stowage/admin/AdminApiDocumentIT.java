@@ -40,7 +40,7 @@ class AdminApiDocumentIT extends AdminApiTestBase {
                 "GET /api/v1/robots/{name}", "PATCH /api/v1/robots/{name}", "DELETE /api/v1/robots/{name}",
                 "GET /api/v1/policies", "POST /api/v1/policies", "DELETE /api/v1/policies/{id}", "GET /api/v1/audit",
                 "GET /api/v1/signing-keys", "POST /api/v1/signing-keys", "DELETE /api/v1/signing-keys/{kid}",
-                "GET /api/v1/storage", "GET /api/v1/storage/namespaces/{namespace}");
+                "GET /api/v1/storage", "GET /api/v1/storage/namespaces/{namespace}", "POST /api/v1/gc");
 
         JsonNode schemes = document.get("components").get("securitySchemes");
         assertThat(schemes.get("basic").get("scheme").asString()).isEqualTo("basic");

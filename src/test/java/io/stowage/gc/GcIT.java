@@ -1,0 +1,213 @@
+package io.stowage.gc;
+
+import static io.stowage.distribution.RegistryClient.OCI_CONFIG;
+import static io.stowage.distribution.RegistryClient.OCI_INDEX;
+import static io.stowage.distribution.RegistryClient.OCI_MANIFEST;
+import static io.stowage.distribution.RegistryClient.imageManifest;
+import static io.stowage.distribution.RegistryClient.index;
+import static io.stowage.distribution.RegistryClient.toJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.stowage.RegistryTestBase;
+import io.stowage.config.StowageProperties.UntaggedPolicy;
+import io.stowage.distribution.RegistryClient;
+import io.stowage.distribution.RegistryClient.Blob;
+import io.stowage.distribution.RegistryClient.Manifest;
+import io.stowage.metadata.RepositoryRecords;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Online garbage collection end to end: content pushed over HTTP, collected, and checked in the storage backend.
+ *
+ * <p>The application context is shared with every other test class, which leave unreferenced content behind on
+ * purpose, so the scheduled collector is off there and these tests run passes themselves, with the review delay
+ * ignored (as a delay of 0 would) but scoped to the repositories each test created.
+ */
+class GcIT extends RegistryTestBase {
+
+    private final RegistryClient registry = new RegistryClient(http, this::request);
+
+    @Autowired
+    private GarbageCollector collector;
+
+    @Autowired
+    private RepositoryRecords repositories;
+
+    @Test
+    void deletingATagCollectsTheImageAndItsUniqueBlobsButNotSharedOnes() {
+        String repository = uniqueRepository("gc");
+        String other = uniqueRepository("gc-other");
+        Blob shared = registry.pushRandomBlob(repository, 700);
+        Blob unique = registry.pushRandomBlob(repository, 600);
+        Blob config = registry.pushConfig(repository, OCI_CONFIG);
+        Manifest doomed = registry.pushManifest(repository, "v1", OCI_MANIFEST,
+                imageManifest(OCI_MANIFEST, config, List.of(unique, shared)));
+        Blob otherConfig = registry.pushConfig(repository, OCI_CONFIG);
+        Manifest kept = registry.pushManifest(repository, "v2", OCI_MANIFEST,
+                imageManifest(OCI_MANIFEST, otherConfig, List.of(shared)));
+        // The same bytes pushed to another repository, as the layer of an image there.
+        Blob sharedThere = registry.pushBlob(other, shared.content());
+        Blob configThere = registry.pushConfig(other, OCI_CONFIG);
+        registry.pushManifest(other, "latest", OCI_MANIFEST, imageManifest(OCI_MANIFEST, configThere, List.of(sharedThere)));
+
+        assertThat(registry.delete("/v2/" + repository + "/manifests/v1").statusCode()).isEqualTo(202);
+        GarbageCollector.Report early = collector.pass(new GarbageCollector.Options(false, false,
+                scope(repository, other), UntaggedPolicy.KEEP));
+        assertThat(early.manifests()).as("nothing is due before the review delay").isEmpty();
+        assertThat(stored(unique)).isTrue();
+
+        GarbageCollector.Report report = pass(UntaggedPolicy.KEEP, repository, other);
+
+        assertThat(report.manifests()).containsExactly(repository + "@" + doomed.digest());
+        assertThat(report.blobs()).containsExactlyInAnyOrder(unique.digest(), config.digest());
+        assertThat(registry.get("/v2/" + repository + "/manifests/" + doomed.digest()).statusCode()).isEqualTo(404);
+        assertThat(stored(unique)).as("a layer only the collected image used").isFalse();
+        assertThat(stored(config)).as("the collected image's config").isFalse();
+        assertThat(registry.head("/v2/" + repository + "/blobs/" + unique.digest()).statusCode()).isEqualTo(404);
+        assertThat(stored(shared)).as("a layer another image uses").isTrue();
+        assertThat(registry.getBytes("/v2/" + repository + "/blobs/" + shared.digest()).body())
+                .isEqualTo(shared.content());
+        assertThat(registry.get("/v2/" + repository + "/manifests/v2").statusCode()).isEqualTo(200);
+        assertThat(registry.get("/v2/" + repository + "/manifests/" + kept.digest()).statusCode()).isEqualTo(200);
+        assertThat(registry.get("/v2/" + other + "/manifests/latest").statusCode()).isEqualTo(200);
+        assertThat(registry.getBytes("/v2/" + other + "/blobs/" + shared.digest()).body()).isEqualTo(shared.content());
+
+        assertThat(pass(UntaggedPolicy.KEEP, repository, other).manifests()).as("nothing more to collect").isEmpty();
+    }
+
+    @Test
+    void aTaggedIndexKeepsItsChildrenAndTheirLayersEvenWhenUntaggedManifestsAreCollected() {
+        String repository = uniqueRepository("gc-index");
+        Blob amdLayer = registry.pushRandomBlob(repository, 500);
+        Blob armLayer = registry.pushRandomBlob(repository, 501);
+        Manifest amd = pushByDigest(repository, imageManifest(OCI_MANIFEST, registry.pushConfig(repository, OCI_CONFIG),
+                List.of(amdLayer)));
+        Manifest arm = pushByDigest(repository, imageManifest(OCI_MANIFEST, registry.pushConfig(repository, OCI_CONFIG),
+                List.of(armLayer)));
+        Manifest index = registry.pushManifest(repository, "multi", OCI_INDEX, index(OCI_INDEX, List.of(amd, arm)));
+
+        GarbageCollector.Report report = pass(UntaggedPolicy.COLLECT, repository);
+
+        assertThat(report.manifests()).isEmpty();
+        assertThat(report.blobs()).isEmpty();
+        for (Manifest child : List.of(amd, arm)) {
+            assertThat(registry.get("/v2/" + repository + "/manifests/" + child.digest()).statusCode()).isEqualTo(200);
+        }
+        assertThat(stored(amdLayer)).isTrue();
+        assertThat(stored(armLayer)).isTrue();
+
+        assertThat(registry.delete("/v2/" + repository + "/manifests/multi").statusCode()).isEqualTo(202);
+        report = pass(UntaggedPolicy.KEEP, repository);
+
+        assertThat(report.manifests()).as("the index, then its children, whatever the untagged policy")
+                .containsExactlyInAnyOrder(repository + "@" + index.digest(), repository + "@" + amd.digest(),
+                        repository + "@" + arm.digest());
+        assertThat(stored(amdLayer)).isFalse();
+        assertThat(stored(armLayer)).isFalse();
+    }
+
+    @Test
+    void anImagePushedUntaggedFollowsThePolicy() {
+        String repository = uniqueRepository("gc-untagged");
+        Blob layer = registry.pushRandomBlob(repository, 300);
+        Blob config = registry.pushConfig(repository, OCI_CONFIG);
+        Manifest image = pushByDigest(repository, imageManifest(OCI_MANIFEST, config, List.of(layer)));
+
+        assertThat(pass(UntaggedPolicy.KEEP, repository).manifests()).isEmpty();
+        assertThat(registry.get("/v2/" + repository + "/manifests/" + image.digest()).statusCode()).isEqualTo(200);
+        assertThat(stored(layer)).isTrue();
+
+        // Kept under "keep" means the review was settled: switching to collect applies to untagged pushes to come.
+        Manifest later = pushByDigest(repository, imageManifest(OCI_MANIFEST, config, List.of(layer,
+                registry.pushRandomBlob(repository, 301))));
+        GarbageCollector.Report report = pass(UntaggedPolicy.COLLECT, repository);
+
+        assertThat(report.manifests()).containsExactly(repository + "@" + later.digest());
+        assertThat(registry.get("/v2/" + repository + "/manifests/" + image.digest()).statusCode()).isEqualTo(200);
+        assertThat(stored(layer)).as("the kept image still uses it").isTrue();
+    }
+
+    @Test
+    void referrersGoWithTheirSubject() {
+        String repository = uniqueRepository("gc-referrers");
+        Manifest subject = registry.pushImage(repository, "signed");
+        Blob empty = registry.pushBlob(repository, "{}".getBytes(), "application/vnd.oci.empty.v1+json");
+        Blob signature = registry.pushRandomBlob(repository, 64);
+        Map<String, Object> referrer = new LinkedHashMap<>();
+        referrer.put("schemaVersion", 2);
+        referrer.put("mediaType", OCI_MANIFEST);
+        referrer.put("artifactType", "application/vnd.example.signature");
+        referrer.put("config", empty.descriptor());
+        referrer.put("layers", List.of(signature.descriptor()));
+        referrer.put("subject", subject.descriptor());
+        Manifest signatureManifest = pushByDigest(repository, toJson(referrer));
+
+        assertThat(pass(UntaggedPolicy.COLLECT, repository).manifests())
+                .as("a referrer stays while its subject is here, whatever the policy").isEmpty();
+
+        assertThat(registry.delete("/v2/" + repository + "/manifests/signed").statusCode()).isEqualTo(202);
+        GarbageCollector.Report report = pass(UntaggedPolicy.KEEP, repository);
+
+        assertThat(report.manifests()).containsExactlyInAnyOrder(repository + "@" + subject.digest(),
+                repository + "@" + signatureManifest.digest());
+        assertThat(stored(signature)).isFalse();
+    }
+
+    @Test
+    void aBlobUploadedButNeverReferencedGoes() {
+        String repository = uniqueRepository("gc-upload");
+        Blob orphan = registry.pushRandomBlob(repository, 200);
+
+        GarbageCollector.Report report = pass(UntaggedPolicy.KEEP, repository);
+
+        assertThat(report.links()).containsExactly(repository + "@" + orphan.digest());
+        assertThat(report.blobs()).containsExactly(orphan.digest());
+        assertThat(report.bytes()).isEqualTo(200);
+        assertThat(stored(orphan)).isFalse();
+        assertThat(registry.head("/v2/" + repository + "/blobs/" + orphan.digest()).statusCode()).isEqualTo(404);
+
+        // Pushed again after collection, it is stored anew.
+        registry.pushBlob(repository, orphan.content());
+        assertThat(stored(orphan)).isTrue();
+        assertThat(registry.getBytes("/v2/" + repository + "/blobs/" + orphan.digest()).body())
+                .isEqualTo(orphan.content());
+    }
+
+    @Test
+    void theAdminApiRunsAPassOrADryRun() throws Exception {
+        for (String body : List.of("{\"dryRun\": true}", "{}")) {
+            var response = send(request("/api/v1/gc").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            var json = RegistryClient.json(response.body());
+            assertThat(json.has("manifests") && json.has("links") && json.has("blobs") && json.has("bytes")).isTrue();
+        }
+        var refused = send(request("/api/v1/gc").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"dryrun\": true}")).build());
+        assertThat(refused.statusCode()).as("a misspelt field").isEqualTo(400);
+    }
+
+    private Manifest pushByDigest(String repository, byte[] body) {
+        return registry.pushManifest(repository, RegistryClient.sha256(body), OCI_MANIFEST, body);
+    }
+
+    private GarbageCollector.Report pass(UntaggedPolicy untagged, String... scope) {
+        return collector.pass(new GarbageCollector.Options(false, true, scope(scope), untagged));
+    }
+
+    private Set<Long> scope(String... names) {
+        return Stream.of(names).map(name -> repositories.findId(name).orElseThrow()).collect(Collectors.toSet());
+    }
+
+    private boolean stored(Blob blob) {
+        return !storedObjects().holding(blob.content()).isEmpty();
+    }
+}
