@@ -2,10 +2,8 @@ package io.stowage.auth;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.stowage.metadata.PolicyRecord;
 import io.stowage.metadata.PolicyRecords;
@@ -33,7 +31,7 @@ public class Identities {
     private final RobotRecords robotRecords;
     private final PolicyRecords policies;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Cached> bySubject = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, Optional<Identity>> bySubject;
 
     public Identities(Users users, RobotAccounts robots, UserRecords userRecords, RobotRecords robotRecords,
                       PolicyRecords policies, Clock clock) {
@@ -43,6 +41,7 @@ public class Identities {
         this.robotRecords = robotRecords;
         this.policies = policies;
         this.clock = clock;
+        this.bySubject = new ExpiringCache<>(CACHE_TIME, CACHE_LIMIT, clock);
     }
 
     /** The identity whose username (or {@code robot+<name>}) and password (or secret) these are, if it may sign in. */
@@ -59,16 +58,12 @@ public class Identities {
         if (subject.isEmpty()) {
             return Optional.of(Identity.ANONYMOUS);
         }
-        Instant now = clock.instant();
-        Cached cached = bySubject.get(subject);
-        if (cached != null && cached.loadedAt().plus(CACHE_TIME).isAfter(now)) {
-            return cached.identity();
+        Optional<Identity> cached = bySubject.get(subject);
+        if (cached != null) {
+            return cached;
         }
         Optional<Identity> identity = load(subject);
-        if (bySubject.size() >= CACHE_LIMIT) {
-            bySubject.clear();
-        }
-        bySubject.put(subject, new Cached(identity, now));
+        bySubject.put(subject, identity);
         return identity;
     }
 
@@ -103,6 +98,4 @@ public class Identities {
                 .toList();
     }
 
-    private record Cached(Optional<Identity> identity, Instant loadedAt) {
-    }
 }

@@ -1,8 +1,5 @@
 package io.stowage.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,8 +39,8 @@ public class RefreshTokens {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         var expiresAt = clock.instant().plus(lifetime);
         switch (identity.kind()) {
-            case USER -> records.insertForUser(sha256(token), identity.subject(), service, expiresAt);
-            case ROBOT -> records.insertForRobot(sha256(token),
+            case USER -> records.insertForUser(SecretHash.of(token), identity.subject(), service, expiresAt);
+            case ROBOT -> records.insertForRobot(SecretHash.of(token),
                     identity.subject().substring(Identity.ROBOT_PREFIX.length()), service, expiresAt);
             case ANONYMOUS -> throw new IllegalArgumentException("anonymous callers get no refresh token");
         }
@@ -52,7 +49,7 @@ public class RefreshTokens {
 
     /** Who the token was issued to, if it is a live refresh token for {@code service} and the account may act. */
     public Optional<Identity> redeem(String token, String service) {
-        return records.findSubject(sha256(token), service, Identity.ROBOT_PREFIX).flatMap(identities::resolve);
+        return records.findSubject(SecretHash.of(token), service, Identity.ROBOT_PREFIX).flatMap(identities::resolve);
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
@@ -60,11 +57,4 @@ public class RefreshTokens {
         records.deleteExpired();
     }
 
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

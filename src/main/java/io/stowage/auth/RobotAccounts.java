@@ -1,7 +1,6 @@
 package io.stowage.auth;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +29,7 @@ public class RobotAccounts {
     private final PolicyRecords policies;
     private final Clock clock;
     /** Compared against when the robot does not exist, so unknown names take as long as wrong secrets. */
-    private final byte[] decoyHash = sha256("decoy");
+    private final byte[] decoyHash = SecretHash.of("decoy");
 
     public RobotAccounts(RobotRecords records, PolicyRecords policies, Clock clock) {
         this.records = records;
@@ -54,7 +53,7 @@ public class RobotAccounts {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Optional<Long> id = records.insert(name, description, sha256(secret), expiresAt, createdBy);
+        Optional<Long> id = records.insert(name, description, SecretHash.of(secret), expiresAt, createdBy);
         if (id.isEmpty()) {
             return Optional.empty();
         }
@@ -67,7 +66,7 @@ public class RobotAccounts {
     /** The robot, if the secret is its own; disabled or expired robots are the caller's to refuse. */
     Optional<RobotRecord> authenticate(String name, String secret) {
         Optional<byte[]> stored = records.secretHash(name);
-        boolean matches = MessageDigest.isEqual(stored.orElse(decoyHash), sha256(secret)) && stored.isPresent();
+        boolean matches = MessageDigest.isEqual(stored.orElse(decoyHash), SecretHash.of(secret)) && stored.isPresent();
         if (!matches) {
             return Optional.empty();
         }
@@ -76,13 +75,6 @@ public class RobotAccounts {
         return robot;
     }
 
-    private static byte[] sha256(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** A robot just created: the username it signs in with and its secret, which is never shown again. */
     public record CreatedRobot(String username, String secret) {

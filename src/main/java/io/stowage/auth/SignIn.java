@@ -2,14 +2,12 @@ package io.stowage.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
+import io.stowage.registry.Digest;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -27,14 +25,13 @@ public class SignIn {
     private final Identities identities;
     private final LoginThrottle throttle;
     private final AuditLog audit;
-    private final Clock clock;
-    private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, Identity> remembered;
 
     public SignIn(Identities identities, LoginThrottle throttle, AuditLog audit, Clock clock) {
         this.identities = identities;
         this.throttle = throttle;
         this.audit = audit;
-        this.clock = clock;
+        this.remembered = new ExpiringCache<>(REMEMBER, LIMIT, clock);
     }
 
     /**
@@ -43,11 +40,10 @@ public class SignIn {
      * @throws TooManyAttemptsException when the account or the address must wait after earlier failures
      */
     public Optional<Identity> signIn(String username, String password, String address) {
-        Instant now = clock.instant();
         String key = key(username, password);
-        Remembered known = remembered.get(key);
-        if (known != null && known.until().isAfter(now)) {
-            return Optional.of(known.identity());
+        Identity known = remembered.get(key);
+        if (known != null) {
+            return Optional.of(known);
         }
         Optional<Duration> wait = throttle.retryAfter(username, address);
         if (wait.isPresent()) {
@@ -60,10 +56,7 @@ public class SignIn {
             return identity;
         }
         throttle.succeeded(username, address);
-        if (remembered.size() >= LIMIT) {
-            remembered.clear();
-        }
-        remembered.put(key, new Remembered(identity.get(), now.plus(REMEMBER)));
+        remembered.put(key, identity.get());
         return identity;
     }
 
@@ -74,19 +67,13 @@ public class SignIn {
     }
 
     private static String key(String username, String password) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(username.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(password.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = Digest.newHasher("sha256");
+        sha.update(username.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(password.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha.digest());
     }
 
-    private record Remembered(Identity identity, Instant until) {
-    }
 
     /** Sign-ins for this account or from this address are paused; retry after {@link #retryAfter()}. */
     public static final class TooManyAttemptsException extends RuntimeException {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -31,7 +30,7 @@ public class TokenVerifier {
     static final Duration REMEMBER = Duration.ofSeconds(60);
     private static final int REMEMBER_LIMIT = 10_000;
 
-    private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, VerifiedToken> remembered;
 
     private final SigningKeySource keys;
     private final String issuer;
@@ -50,6 +49,7 @@ public class TokenVerifier {
         this.trusted = trusted;
         this.audience = audience;
         this.clock = clock;
+        this.remembered = new ExpiringCache<>(REMEMBER, REMEMBER_LIMIT, clock);
     }
 
     /**
@@ -57,19 +57,15 @@ public class TokenVerifier {
      * {@link #REMEMBER}, so the signature of a token a client sends with every request is checked about once a minute.
      */
     public VerifiedToken verify(String token) throws InvalidTokenException {
-        Instant now = clock.instant();
-        Remembered known = remembered.get(token);
-        if (known != null && known.until().isAfter(now)) {
-            if (!now.minus(CLOCK_SKEW).isBefore(known.token().expiresAt())) {
+        VerifiedToken known = remembered.get(token);
+        if (known != null) {
+            if (!clock.instant().minus(CLOCK_SKEW).isBefore(known.expiresAt())) {
                 throw new InvalidTokenException("token expired");
             }
-            return known.token();
+            return known;
         }
         VerifiedToken verified = verifyNow(token);
-        if (remembered.size() >= REMEMBER_LIMIT) {
-            remembered.clear();
-        }
-        remembered.put(token, new Remembered(verified, now.plus(REMEMBER)));
+        remembered.put(token, verified);
         return verified;
     }
 
@@ -159,6 +155,4 @@ public class TokenVerifier {
         return access;
     }
 
-    private record Remembered(VerifiedToken token, Instant until) {
-    }
 }

@@ -96,9 +96,7 @@ public class BlobRecords {
                 select exists (select 1 from repository_blobs rb join repositories r on r.id = rb.repository_id
                                where r.name = ? and rb.digest = ? and %s)""".formatted(filter.condition("r")))
                 .param(repository).param(digest);
-        if (!filter.all()) {
-            statement = statement.param(filter.parameter());
-        }
+        statement = filter.bind(statement);
         return statement.query(Boolean.class).single();
     }
 
@@ -108,9 +106,7 @@ public class BlobRecords {
                 select exists (select 1 from repository_blobs rb join repositories r on r.id = rb.repository_id
                                where rb.digest = ? and %s)""".formatted(filter.condition("r")))
                 .param(digest);
-        if (!filter.all()) {
-            statement = statement.param(filter.parameter());
-        }
+        statement = filter.bind(statement);
         return statement.query(Boolean.class).single();
     }
 }

@@ -50,9 +50,7 @@ public class RepositoryRecords {
                 where r.name > ? and %s and exists (select 1 from manifests m where m.repository_id = r.id)
                 order by r.name limit ?""".formatted(filter.condition("r")))
                 .param(last == null ? "" : last);
-        if (!filter.all()) {
-            statement = statement.param(filter.parameter());
-        }
+        statement = filter.bind(statement);
         return statement.param(limit).query(String.class).list();
     }
 
