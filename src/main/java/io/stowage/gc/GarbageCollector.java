@@ -190,7 +190,7 @@ public class GarbageCollector implements SchedulingConfigurer {
                         || (review.get().untaggedPush() && options.untagged() == UntaggedPolicy.KEEP);
                 if (kept) {
                     if (!options.dryRun()) {
-                        records.dropManifestReview(id, review.get().reviewAfter());
+                        records.dropManifestReview(id, review.get());
                     }
                     return;
                 }
@@ -250,7 +250,7 @@ public class GarbageCollector implements SchedulingConfigurer {
                     Optional<BlobRecord> blob = records.lockBlob(digest, !options.dryRun());
                     if (blob.isEmpty() || records.isBlobInUse(digest)) {
                         if (!options.dryRun()) {
-                            records.dropBlobReview(digest, review.get().reviewAfter());
+                            records.dropBlobReview(digest, review.get());
                         }
                         return null;
                     }

@@ -1,7 +1,6 @@
 package io.stowage.metadata;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +24,11 @@ public class GcRecords {
         this.jdbc = jdbc;
     }
 
-    /** A review as it was read, so that dropping it does not drop a later event's review of the same thing. */
-    public record Review(Instant reviewAfter, boolean due, boolean untaggedPush) {
+    /**
+     * A review as it was read. Every event that enqueues it again bumps its generation, and it is dropped only at
+     * the generation read, so that dropping it never drops a later event's review of the same thing.
+     */
+    public record Review(long generation, boolean due, boolean untaggedPush) {
     }
 
     /** A manifest the collector may delete. */
@@ -48,7 +50,8 @@ public class GcRecords {
                 select id, %s, ? from unnest(?) as id order by id
                 on conflict (manifest_id) do update
                 set review_after = greatest(gc_manifest_reviews.review_after, excluded.review_after),
-                    untagged_push = gc_manifest_reviews.untagged_push and excluded.untagged_push""".formatted(DUE))
+                    untagged_push = gc_manifest_reviews.untagged_push and excluded.untagged_push,
+                    generation = gc_manifest_reviews.generation + 1""".formatted(DUE))
                 .param(delay.toMillis()).param(untaggedPush).param(manifestIds.toArray(Long[]::new)).update();
     }
 
@@ -68,7 +71,8 @@ public class GcRecords {
         jdbc.sql("""
                 insert into gc_blob_reviews (digest, review_after) values (?, %s)
                 on conflict (digest) do update
-                set review_after = greatest(gc_blob_reviews.review_after, excluded.review_after)""".formatted(DUE))
+                set review_after = greatest(gc_blob_reviews.review_after, excluded.review_after),
+                    generation = gc_blob_reviews.generation + 1""".formatted(DUE))
                 .param(digest).param(delay.toMillis()).update();
     }
 
@@ -133,14 +137,14 @@ public class GcRecords {
     // ---- reviews: read, then dropped only if no later event moved them
 
     public Optional<Review> manifestReview(long manifestId) {
-        return jdbc.sql("select review_after, review_after <= now(), untagged_push from gc_manifest_reviews where manifest_id = ?")
-                .param(manifestId).query((rs, row) -> new Review(rs.getTimestamp(1).toInstant(), rs.getBoolean(2),
+        return jdbc.sql("select generation, review_after <= now(), untagged_push from gc_manifest_reviews where manifest_id = ?")
+                .param(manifestId).query((rs, row) -> new Review(rs.getLong(1), rs.getBoolean(2),
                         rs.getBoolean(3))).optional();
     }
 
-    public boolean dropManifestReview(long manifestId, Instant seen) {
-        return jdbc.sql("delete from gc_manifest_reviews where manifest_id = ? and review_after = ?")
-                .param(manifestId).param(java.sql.Timestamp.from(seen)).update() > 0;
+    public boolean dropManifestReview(long manifestId, Review seen) {
+        return jdbc.sql("delete from gc_manifest_reviews where manifest_id = ? and generation = ?")
+                .param(manifestId).param(seen.generation()).update() > 0;
     }
 
     /**
@@ -148,10 +152,10 @@ public class GcRecords {
      * that holds locks the collector waits for (pushes) touches link reviews, so locking the row first is safe.
      */
     public Optional<Review> claimLinkReview(long repositoryId, String digest, boolean lock) {
-        return jdbc.sql("select review_after, review_after <= now() from gc_link_reviews where repository_id = ? and digest = ?"
+        return jdbc.sql("select review_after <= now() from gc_link_reviews where repository_id = ? and digest = ?"
                         + (lock ? " for update skip locked" : ""))
-                .param(repositoryId).param(digest).query((rs, row) -> new Review(rs.getTimestamp(1).toInstant(),
-                        rs.getBoolean(2), false)).optional();
+                .param(repositoryId).param(digest).query((rs, row) -> new Review(0, rs.getBoolean(1), false))
+                .optional();
     }
 
     public void dropLinkReview(long repositoryId, String digest) {
@@ -179,14 +183,13 @@ public class GcRecords {
     }
 
     public Optional<Review> blobReview(String digest) {
-        return jdbc.sql("select review_after, review_after <= now(), false from gc_blob_reviews where digest = ?")
-                .param(digest).query((rs, row) -> new Review(rs.getTimestamp(1).toInstant(), rs.getBoolean(2), false))
-                .optional();
+        return jdbc.sql("select generation, review_after <= now() from gc_blob_reviews where digest = ?")
+                .param(digest).query((rs, row) -> new Review(rs.getLong(1), rs.getBoolean(2), false)).optional();
     }
 
-    public boolean dropBlobReview(String digest, Instant seen) {
-        return jdbc.sql("delete from gc_blob_reviews where digest = ? and review_after = ?")
-                .param(digest).param(java.sql.Timestamp.from(seen)).update() > 0;
+    public boolean dropBlobReview(String digest, Review seen) {
+        return jdbc.sql("delete from gc_blob_reviews where digest = ? and generation = ?")
+                .param(digest).param(seen.generation()).update() > 0;
     }
 
     // ---- manifests
