@@ -1,10 +1,12 @@
 package io.stowage.registry;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
 import io.stowage.config.StowageProperties;
+import io.stowage.metadata.GcRecords;
 import io.stowage.metadata.UploadRecord;
 import io.stowage.metadata.UploadRecords;
 import io.stowage.storage.BlobStore;
@@ -13,10 +15,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Cancels upload sessions untouched for {@code stowage.uploads.expiry} and deletes upload bytes in storage
- * that no session owns (left by a node that died mid-request).
+ * Cancels upload sessions untouched for {@code stowage.uploads.expiry}, deletes upload bytes in storage
+ * that no session owns (left by a node that died mid-request), and drops the expired blob pins of monolithic
+ * uploads such a node left, asking for the review of the blobs they pinned.
  */
 @Component
 public class UploadExpiry implements SchedulingConfigurer {
@@ -27,7 +31,13 @@ public class UploadExpiry implements SchedulingConfigurer {
     private final BlobStore store;
     private final StowageProperties properties;
 
-    public UploadExpiry(UploadRecords uploads, BlobStore store, StowageProperties properties) {
+    private final GcRecords gc;
+    private final TransactionTemplate tx;
+
+    public UploadExpiry(UploadRecords uploads, BlobStore store, StowageProperties properties, GcRecords gc,
+                        TransactionTemplate tx) {
+        this.gc = gc;
+        this.tx = tx;
         this.uploads = uploads;
         this.store = store;
         this.properties = properties;
@@ -55,6 +65,12 @@ public class UploadExpiry implements SchedulingConfigurer {
                     removed++;
                 }
             }
+            // Pins of monolithic uploads whose node died mid-request: the blobs they kept are reviewed now.
+            tx.executeWithoutResult(status -> {
+                for (String digest : gc.deleteExpiredPins()) {
+                    gc.reviewBlob(digest, Duration.ZERO);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             log.warn("Upload expiry sweep failed (will retry): {}", e.toString());
         }

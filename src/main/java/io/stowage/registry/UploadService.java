@@ -139,21 +139,23 @@ public class UploadService {
     public BlobRecord putMonolithic(String repository, Digest digest, Long contentLength, InputStream body) {
         long repositoryId = repositories.getOrCreate(repository);
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
-        Optional<BlobRecord> existing = blobs.find(digest.toString());
+        UUID pin = blobs.find(digest.toString()).isPresent() ? pinIfStored(digest) : null;
         String key;
-        if (existing.isPresent()) {
-            // Stored already: verify what the client sent, but do not write it again.
+        if (pin != null) {
+            // Stored already (and pinned, so the collector leaves it): verify what the client sent, without
+            // writing it again.
             try {
                 hashing.transferTo(OutputStream.nullOutputStream());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                verify(digest, hashing, contentLength);
+                key = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
+                        .map(BlobRecord::storageKey).orElseThrow(), () -> gc.unpin(pin));
+            } catch (IOException | RuntimeException e) {
+                releaseAfterFailure(pin, digest);
+                if (e instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new UncheckedIOException((IOException) e);
             }
-            verify(digest, hashing, contentLength);
-            key = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
-                    .map(BlobRecord::storageKey)
-                    // The collector deleted it meanwhile, and the bytes were not kept: the client sends them again.
-                    .orElseThrow(() -> new RegistryException(ErrorCode.UNAVAILABLE,
-                            "blob " + digest + " was being garbage-collected; retry the upload")), () -> { });
         } else {
             String uploadId = UUID.randomUUID().toString();
             try {
@@ -199,6 +201,34 @@ public class UploadService {
             }
             return blob;
         });
+    }
+
+    /**
+     * Pins the stored blob for the time the body takes (at most the upload expiry), under the digest's shared lock so
+     * that a collector deleting it right now finishes first; null if it is gone, and the bytes must be written.
+     */
+    private UUID pinIfStored(Digest digest) {
+        return tx.execute(status -> {
+            gc.lockDigestShared(digest.toString());
+            if (blobs.find(digest.toString()).isEmpty()) {
+                return null;
+            }
+            UUID pin = UUID.randomUUID();
+            gc.pin(pin, digest.toString(), properties.uploads().expiry());
+            return pin;
+        });
+    }
+
+    /** Releases the pin of a request that linked nothing: the blob may be garbage now, so it is reviewed. */
+    private void releaseAfterFailure(UUID pin, Digest digest) {
+        try {
+            tx.executeWithoutResult(status -> {
+                gc.unpin(pin);
+                gc.reviewBlob(digest.toString(), java.time.Duration.ZERO);
+            });
+        } catch (RuntimeException e) {
+            log.warn("Could not release the pin of blob {} (it expires by itself): {}", digest, e.toString());
+        }
     }
 
     /**

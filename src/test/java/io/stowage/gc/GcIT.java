@@ -8,10 +8,14 @@ import static io.stowage.distribution.RegistryClient.index;
 import static io.stowage.distribution.RegistryClient.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -23,6 +27,7 @@ import io.stowage.distribution.RegistryClient.Manifest;
 import io.stowage.metadata.RepositoryRecords;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Online garbage collection end to end: content pushed over HTTP, collected, and checked in the storage backend.
@@ -40,6 +45,9 @@ class GcIT extends RegistryTestBase {
 
     @Autowired
     private RepositoryRecords repositories;
+
+    @Autowired
+    private JdbcClient jdbc;
 
     @Test
     void deletingATagCollectsTheImageAndItsUniqueBlobsButNotSharedOnes() {
@@ -179,6 +187,62 @@ class GcIT extends RegistryTestBase {
         assertThat(stored(orphan)).isTrue();
         assertThat(registry.getBytes("/v2/" + repository + "/blobs/" + orphan.digest()).body())
                 .isEqualTo(orphan.content());
+    }
+
+    @Test
+    void aMonolithicUploadOfStoredContentKeepsTheBlobWhileItsBodyIsStillComing() throws Exception {
+        String source = uniqueRepository("gc-pin-source");
+        String target = uniqueRepository("gc-pin-target");
+        Blob blob = registry.pushRandomBlob(source, 64 * 1024);
+        // A raw connection, to hold the body back after its first bytes.
+        try (Socket socket = new Socket("localhost", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v2/" + target + "/blobs/uploads/?digest=" + blob.digest() + " HTTP/1.1\r\n"
+                    + "Host: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: " + blob.size()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(blob.content(), 0, 1000);
+            out.flush();
+            await(() -> pins(blob.digest()) == 1);
+
+            // The only link goes; the blob is unused but for the upload in progress, which pinned it.
+            GarbageCollector.Report report = pass(UntaggedPolicy.KEEP, source);
+            assertThat(report.links()).containsExactly(source + "@" + blob.digest());
+            assertThat(report.blobs()).isEmpty();
+            out.write(blob.content(), 1000, blob.content().length - 1000);
+            out.flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 201");
+        }
+        assertThat(pins(blob.digest())).isZero();
+        assertThat(registry.getBytes("/v2/" + target + "/blobs/" + blob.digest()).body()).isEqualTo(blob.content());
+        assertThat(stored(blob)).isTrue();
+    }
+
+    @Test
+    void aFailedMonolithicUploadOfStoredContentReleasesItsPinAndTheBlobIsReviewed() {
+        String source = uniqueRepository("gc-pin-failed");
+        Blob blob = registry.pushRandomBlob(source, 2048);
+
+        byte[] wrong = blob.content().clone();
+        wrong[0] ^= 1;
+        var refused = registry.method("POST", "/v2/" + source + "/blobs/uploads/?digest="
+                + blob.digest(), wrong, "Content-Type", "application/octet-stream");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(pins(blob.digest())).isZero();
+        assertThat(pass(UntaggedPolicy.KEEP, source).blobs()).containsExactly(blob.digest());
+        assertThat(stored(blob)).isFalse();
+    }
+
+    private long pins(String digest) {
+        return jdbc.sql("select count(*) from gc_blob_pins where digest = ?").param(digest).query(Long.class).single();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     @Test
