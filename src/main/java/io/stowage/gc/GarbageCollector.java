@@ -48,10 +48,12 @@ public class GarbageCollector implements SchedulingConfigurer {
     private final StowageProperties properties;
     private final TransactionTemplate tx;
     private final TransactionTemplate separateTx;
+    private final GcMetrics metrics;
 
     public GarbageCollector(GcRecords records, BlobStore store, StowageProperties properties,
-                            PlatformTransactionManager transactions) {
+                            PlatformTransactionManager transactions, GcMetrics metrics) {
         this.records = records;
+        this.metrics = metrics;
         this.store = store;
         this.properties = properties;
         this.tx = new TransactionTemplate(transactions);
@@ -79,9 +81,10 @@ public class GarbageCollector implements SchedulingConfigurer {
      * @param blobs digests of the blobs whose row and object went
      * @param bytes their total size
      * @param deleteFailures objects whose delete in storage failed this pass, to be retried with backoff
+     * @param reviewFailures reviews that failed (a lost race, a database error) and stay queued for the next pass
      */
     public record Report(List<String> manifests, List<String> links, List<String> blobs, long bytes,
-                         int deleteFailures) {
+                         int deleteFailures, int reviewFailures) {
     }
 
     @Override
@@ -106,6 +109,7 @@ public class GarbageCollector implements SchedulingConfigurer {
 
     /** One pass over due reviews, then over objects whose delete failed before. */
     public Report pass(Options options) {
+        long started = System.nanoTime();
         Collector collector = new Collector(options);
         int rounds = options.ignoreDelay() && !options.dryRun() ? MAX_ROUNDS : 1;
         for (int round = 0; round < rounds; round++) {
@@ -116,8 +120,12 @@ public class GarbageCollector implements SchedulingConfigurer {
         if (!options.dryRun()) {
             collector.retryObjectDeletions();
         }
-        return new Report(List.copyOf(collector.manifests), List.copyOf(collector.links),
-                List.copyOf(collector.blobs), collector.bytes, collector.deleteFailures);
+        Report report = new Report(List.copyOf(collector.manifests), List.copyOf(collector.links),
+                List.copyOf(collector.blobs), collector.bytes, collector.deleteFailures, collector.reviewFailures);
+        if (!options.dryRun()) {
+            metrics.record(report, Duration.ofNanos(System.nanoTime() - started));
+        }
+        return report;
     }
 
     /** The state of one pass. */
@@ -132,6 +140,7 @@ public class GarbageCollector implements SchedulingConfigurer {
         private final List<String> blobs = new ArrayList<>();
         private long bytes;
         private int deleteFailures;
+        private int reviewFailures;
 
         Collector(Options options) {
             this.options = options;
@@ -162,6 +171,7 @@ public class GarbageCollector implements SchedulingConfigurer {
                 review.run();
             } catch (RuntimeException e) {
                 // A deadlock victim or a lost race: the review stays queued for the next pass.
+                reviewFailures++;
                 log.warn("Garbage collection of {} failed (will retry): {}", what, e.toString());
             }
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -250,12 +251,30 @@ public class GcRecords {
                 .param(digest).query(BlobRecord.class).optional();
     }
 
-    /** Whether any repository links the blob or any manifest references it. */
+    /** Whether any repository links the blob, any manifest references it, or a request in progress pins it. */
     public boolean isBlobInUse(String digest) {
         return jdbc.sql("""
                 select exists (select 1 from repository_blobs where digest = ?)
-                    or exists (select 1 from manifest_layers where digest = ?)""")
-                .param(digest).param(digest).query(Boolean.class).single();
+                    or exists (select 1 from manifest_layers where digest = ?)
+                    or exists (select 1 from gc_blob_pins where digest = ? and pinned_until > now())""")
+                .param(digest).param(digest).param(digest).query(Boolean.class).single();
+    }
+
+    // ---- pins: a blob a request in progress is about to link
+
+    public void pin(UUID id, String digest, Duration lifetime) {
+        jdbc.sql("insert into gc_blob_pins (id, digest, pinned_until) values (?, ?, %s)".formatted(DUE))
+                .param(id).param(digest).param(lifetime.toMillis()).update();
+    }
+
+    public void unpin(UUID id) {
+        jdbc.sql("delete from gc_blob_pins where id = ?").param(id).update();
+    }
+
+    /** Deletes expired pins (their requests died with a node); the digests they pinned, to be reviewed. */
+    public List<String> deleteExpiredPins() {
+        return jdbc.sql("delete from gc_blob_pins where pinned_until <= now() returning digest")
+                .query(String.class).list();
     }
 
     /** Deletes the blob's row and records its object for deletion, in one transaction. */
@@ -289,8 +308,14 @@ public class GcRecords {
                 .param(retryAfter.toMillis()).param(error).param(storageKey).update();
     }
 
-    /** How many objects wait for a retried delete. */
-    public long pendingObjectDeletions() {
-        return jdbc.sql("select count(*) from gc_object_deletions").query(Long.class).single();
+    /** How much work is queued: reviews of each kind (due or not), and objects whose delete waits for a retry. */
+    public record Queued(long manifestReviews, long linkReviews, long blobReviews, long objectDeletions) {
+    }
+
+    public Queued queued() {
+        return jdbc.sql("""
+                select (select count(*) from gc_manifest_reviews), (select count(*) from gc_link_reviews),
+                       (select count(*) from gc_blob_reviews), (select count(*) from gc_object_deletions)""")
+                .query((rs, row) -> new Queued(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).single();
     }
 }

@@ -143,4 +143,36 @@ public class StorageRecords {
                         rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)))
                 .single();
     }
+
+    /** A namespace (the first component of repository names with several) and what its repositories hold. */
+    public record NamespaceFigures(String namespace, long repositories, long referencedBytes, long storedBytes) {
+    }
+
+    /**
+     * Every namespace's figures, the {@code limit} largest by stored bytes: a blob counts once per namespace, and in
+     * every namespace that links (stored) or references (referenced) it.
+     */
+    public List<NamespaceFigures> namespaces(int limit) {
+        return jdbc.sql("""
+                with ns as (select id, split_part(name, '/', 1) as namespace from repositories
+                            where position('/' in name) > 0),
+                repos as (select namespace, count(*) as n from ns group by namespace),
+                referenced as (
+                    select x.namespace, sum(b.size) as bytes
+                    from (select distinct ns.namespace, ml.digest from ns
+                          join manifests m on m.repository_id = ns.id
+                          join manifest_layers ml on ml.manifest_id = m.id) x
+                    join blobs b on b.digest = x.digest group by x.namespace),
+                linked as (
+                    select x.namespace, sum(b.size) as bytes
+                    from (select distinct ns.namespace, rb.digest from ns
+                          join repository_blobs rb on rb.repository_id = ns.id) x
+                    join blobs b on b.digest = x.digest group by x.namespace)
+                select r.namespace, r.n, coalesce(ref.bytes, 0), coalesce(l.bytes, 0)
+                from repos r left join referenced ref on ref.namespace = r.namespace
+                left join linked l on l.namespace = r.namespace
+                order by coalesce(l.bytes, 0) desc, r.namespace limit ?""")
+                .param(limit).query((rs, row) -> new NamespaceFigures(rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4))).list();
+    }
 }

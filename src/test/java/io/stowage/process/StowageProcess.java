@@ -46,14 +46,14 @@ final class StowageProcess implements AutoCloseable {
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the packaged jar is needed (run through 'mvnw verify'): " + jar);
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar, "--server.port=" + port, "--stowage.data-dir=" + dataDir));
+        if (arguments.stream().noneMatch(a -> a.startsWith("--management.server.port="))) {
+            command.add("--management.server.port=" + freePort()); // several nodes run side by side
+        }
         if (arguments.stream().noneMatch(a -> a.startsWith("--stowage.auth.mode="))) {
             command.add("--stowage.auth.mode=none"); // these tests are about storage and processes, not access
         }
@@ -64,6 +64,12 @@ final class StowageProcess implements AutoCloseable {
         StowageProcess stowage = new StowageProcess(process, port, log);
         stowage.awaitReady(Duration.ofMinutes(2));
         return stowage;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /**
