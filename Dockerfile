@@ -17,7 +17,8 @@ COPY --from=build /src/target/stowage.jar /opt/stowage/stowage.jar
 USER 10001:10001
 # Embedded PostgreSQL and filesystem blobs live here unless the environment points elsewhere.
 VOLUME /var/lib/stowage
-EXPOSE 5000
+# 5000: the registry; 5001: metrics and health (management port), for the cluster only
+EXPOSE 5000 5001
 # The heap follows the container's memory limit; blobs stream, so a small heap suffices.
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50"
 # No curl in the JRE image: bash's /dev/tcp asks GET /v2/, which answers 200 with stowage.auth.mode=none and
