@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A small per-node memory of results that may be reused for a fixed time (verified tokens, sign-ins, identities).
@@ -15,6 +16,8 @@ final class ExpiringCache<K, V> {
     private final Duration lifetime;
     private final int limit;
     private final Clock clock;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     ExpiringCache(Duration lifetime, int limit, Clock clock) {
         this.lifetime = lifetime;
@@ -25,7 +28,19 @@ final class ExpiringCache<K, V> {
     /** The value remembered for {@code key}, or null when there is none or it is older than the lifetime. */
     V get(K key) {
         Entry<V> entry = entries.get(key);
-        return entry != null && entry.until().isAfter(clock.instant()) ? entry.value() : null;
+        boolean fresh = entry != null && entry.until().isAfter(clock.instant());
+        (fresh ? hits : misses).increment();
+        return fresh ? entry.value() : null;
+    }
+
+    /** Lookups that found a fresh value. */
+    long hits() {
+        return hits.sum();
+    }
+
+    /** Lookups that found nothing, or a value too old. */
+    long misses() {
+        return misses.sum();
     }
 
     void put(K key, V value) {

@@ -98,4 +98,8 @@ public class Identities {
                 .toList();
     }
 
+    /** The cache behind this, for its hit rate. */
+    ExpiringCache<?, ?> cache() {
+        return bySubject;
+    }
 }

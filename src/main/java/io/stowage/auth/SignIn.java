@@ -25,9 +25,11 @@ public class SignIn {
     private final Identities identities;
     private final LoginThrottle throttle;
     private final AuditLog audit;
+    private final AuthMetrics metrics;
     private final ExpiringCache<String, Identity> remembered;
 
-    public SignIn(Identities identities, LoginThrottle throttle, AuditLog audit, Clock clock) {
+    public SignIn(Identities identities, LoginThrottle throttle, AuditLog audit, AuthMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.identities = identities;
         this.throttle = throttle;
         this.audit = audit;
@@ -47,11 +49,13 @@ public class SignIn {
         }
         Optional<Duration> wait = throttle.retryAfter(username, address);
         if (wait.isPresent()) {
+            metrics.failed(AuthMetrics.Failure.THROTTLED);
             throw new TooManyAttemptsException(wait.get());
         }
         Optional<Identity> identity = identities.authenticate(username, password);
         if (identity.isEmpty()) {
             throttle.failed(username, address);
+            metrics.failed(AuthMetrics.Failure.BAD_CREDENTIALS);
             audit.record(username, address, AuditLog.LOGIN_FAILED, username, null);
             return identity;
         }
@@ -87,5 +91,10 @@ public class SignIn {
         public Duration retryAfter() {
             return retryAfter;
         }
+    }
+
+    /** The cache behind this, for its hit rate. */
+    ExpiringCache<?, ?> cache() {
+        return remembered;
     }
 }

@@ -36,9 +36,11 @@ class TokenController {
     private final TokenIssuer issuer;
     private final SigningKeys keys;
     private final String service;
+    private final AuthMetrics metrics;
 
     TokenController(SignIn signIn, RefreshTokens refreshTokens, AccessPolicy policy, TokenIssuer issuer,
-                    SigningKeys keys, StowageProperties properties) {
+                    SigningKeys keys, StowageProperties properties, AuthMetrics metrics) {
+        this.metrics = metrics;
         this.signIn = signIn;
         this.refreshTokens = refreshTokens;
         this.policy = policy;
@@ -139,6 +141,7 @@ class TokenController {
         Identity identity = caller.orElse(Identity.ANONYMOUS);
         List<Access> access = scopes.stream().map(scope -> policy.grant(identity, scope)).toList();
         IssuedToken token = issuer.issue(identity, audience, access);
+        metrics.tokenIssued(identity);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token.token());
         body.put("access_token", token.token());

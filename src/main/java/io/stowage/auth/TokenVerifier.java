@@ -155,4 +155,8 @@ public class TokenVerifier {
         return access;
     }
 
+    /** The cache behind this, for its hit rate. */
+    ExpiringCache<?, ?> cache() {
+        return remembered;
+    }
 }

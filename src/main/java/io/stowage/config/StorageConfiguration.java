@@ -2,7 +2,9 @@ package io.stowage.config;
 
 import java.io.IOException;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.storage.BlobStore;
+import io.stowage.storage.MeteredBlobStore;
 import io.stowage.storage.filesystem.FilesystemBlobStore;
 import io.stowage.storage.s3.S3BlobStore;
 import io.stowage.storage.s3.S3Connection;
@@ -18,7 +20,11 @@ public class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
-    BlobStore blobStore(StowageProperties properties) throws IOException {
+    BlobStore blobStore(StowageProperties properties, MeterRegistry registry) throws IOException {
+        return new MeteredBlobStore(backend(properties), registry);
+    }
+
+    private static BlobStore backend(StowageProperties properties) throws IOException {
         return switch (properties.storage().type()) {
             case FILESYSTEM -> {
                 log.info("Blob storage: filesystem under {}", properties.filesystemRoot().toAbsolutePath());

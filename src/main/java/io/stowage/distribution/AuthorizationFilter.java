@@ -10,6 +10,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import io.stowage.auth.AccessPolicy;
+import io.stowage.auth.AuthMetrics;
 import io.stowage.auth.Actions;
 import io.stowage.auth.BasicCredentials;
 import io.stowage.auth.Caller;
@@ -48,9 +49,11 @@ class AuthorizationFilter extends OncePerRequestFilter {
     private final SignIn signIn;
     private final Identities identities;
     private final AccessPolicy policy;
+    private final AuthMetrics metrics;
 
     AuthorizationFilter(StowageProperties properties, TokenVerifier verifier, SignIn signIn, Identities identities,
-                        AccessPolicy policy) {
+                        AccessPolicy policy, AuthMetrics metrics) {
+        this.metrics = metrics;
         this.enabled = properties.auth().mode() == StowageProperties.AuthMode.TOKEN;
         this.service = properties.auth().service();
         this.verifier = verifier;
@@ -104,6 +107,7 @@ class AuthorizationFilter extends OncePerRequestFilter {
         try {
             verified = verifier.verify(token);
         } catch (InvalidTokenException e) {
+            metrics.failed(AuthMetrics.Failure.INVALID_TOKEN);
             challenge(request, response, required, "invalid_token", e.getMessage());
             return;
         }
@@ -113,6 +117,7 @@ class AuthorizationFilter extends OncePerRequestFilter {
                 pass(request, response, chain, new Caller(verified.subject() + "@" + verified.externalIssuer(),
                         request.getRemoteAddr(), () -> policy.readableByAccess(verified.access())));
             } else {
+                metrics.failed(AuthMetrics.Failure.INSUFFICIENT_SCOPE);
                 challenge(request, response, required, "insufficient_scope", "the token does not grant this access");
             }
             return;
@@ -121,6 +126,7 @@ class AuthorizationFilter extends OncePerRequestFilter {
         // cache time), not when they expire.
         Optional<Identity> identity = identities.resolve(verified.subject());
         if (identity.isEmpty()) {
+            metrics.failed(AuthMetrics.Failure.INVALID_TOKEN);
             challenge(request, response, required, "invalid_token", "the token's account is disabled or gone");
             return;
         }
@@ -132,6 +138,7 @@ class AuthorizationFilter extends OncePerRequestFilter {
             deny(request, response, required);
         } else {
             // A new token would carry the scope (or, for anonymous callers, signing in might): ask for one.
+            metrics.failed(AuthMetrics.Failure.INSUFFICIENT_SCOPE);
             challenge(request, response, required, "insufficient_scope", "the token does not grant this access");
         }
     }
@@ -201,6 +208,7 @@ class AuthorizationFilter extends OncePerRequestFilter {
 
     private void deny(HttpServletRequest request, HttpServletResponse response, RequiredAccess required)
             throws IOException {
+        metrics.failed(AuthMetrics.Failure.DENIED);
         error(response, request, 403, ErrorCode.DENIED, ErrorCode.DENIED.description(), detail(required));
     }
 

@@ -13,6 +13,7 @@ import io.stowage.auth.AuditLog;
 import io.stowage.auth.Caller;
 import io.stowage.metadata.BlobRecord;
 import io.stowage.registry.BlobService;
+import io.stowage.registry.RegistryMetrics;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
 import org.springframework.http.HttpHeaders;
@@ -43,10 +44,12 @@ class BlobController {
 
     private final BlobService blobs;
     private final AuditLog audit;
+    private final RegistryMetrics metrics;
 
-    BlobController(BlobService blobs, AuditLog audit) {
+    BlobController(BlobService blobs, AuditLog audit, RegistryMetrics metrics) {
         this.blobs = blobs;
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     @RequestMapping(method = RequestMethod.HEAD)
@@ -88,6 +91,7 @@ class BlobController {
         describe(response, blob);
         long start = range == null ? 0 : range.start();
         long length = range == null ? blob.size() : range.length();
+        metrics.blobPulled(length);
         Optional<Path> file = blobs.localFile(blob);
         if (file.isPresent() && length >= SENDFILE_MIN_SIZE
                 && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {

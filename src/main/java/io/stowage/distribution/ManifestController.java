@@ -14,6 +14,7 @@ import io.stowage.metadata.ManifestRecord;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.ManifestService;
+import io.stowage.registry.RegistryMetrics;
 import io.stowage.registry.Reference;
 import io.stowage.registry.RegistryException;
 import org.springframework.http.HttpHeaders;
@@ -37,8 +38,11 @@ class ManifestController {
     private final ManifestService manifests;
     private final StowageProperties properties;
     private final AuditLog audit;
+    private final RegistryMetrics metrics;
 
-    ManifestController(ManifestService manifests, StowageProperties properties, AuditLog audit) {
+    ManifestController(ManifestService manifests, StowageProperties properties, AuditLog audit,
+                       RegistryMetrics metrics) {
+        this.metrics = metrics;
         this.manifests = manifests;
         this.properties = properties;
         this.audit = audit;
@@ -52,6 +56,7 @@ class ManifestController {
         if (BlobController.matchesEtag(request.getHeader(HttpHeaders.IF_NONE_MATCH), manifest.digest())) {
             return ResponseEntity.status(304).headers(headers(manifest)).build();
         }
+        metrics.manifestPulled();
         return ResponseEntity.ok().headers(headers(manifest)).body(manifest.payload());
     }
 
@@ -85,6 +90,7 @@ class ManifestController {
         String target = result.tags().isEmpty() ? repository + "@" + result.digest()
                 : repository + ":" + String.join(",", result.tags());
         audit.record(caller.subject(), caller.address(), AuditLog.MANIFEST_PUSH, target, result.digest().toString());
+        metrics.manifestPushed();
         ResponseEntity.BodyBuilder response = ResponseEntity.status(201)
                 .header(HttpHeaders.LOCATION, Locations.manifest(repository, result.digest()))
                 .header(RegistryHeaders.CONTENT_DIGEST, result.digest().toString())

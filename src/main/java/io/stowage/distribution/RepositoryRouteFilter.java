@@ -20,7 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * and routes the rest to {@code /v2/_repository_/<resource>}. It also stamps the API version header.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// Right after the request log, which records the path as the client sent it.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class RepositoryRouteFilter extends OncePerRequestFilter {
 
     /** The request attribute holding the repository name. */

@@ -13,6 +13,7 @@ import io.stowage.registry.ChunkRange;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.RegistryException;
+import io.stowage.registry.RegistryMetrics;
 import io.stowage.registry.UploadService;
 import io.stowage.registry.UploadStatus;
 import org.springframework.http.HttpHeaders;
@@ -36,9 +37,11 @@ class UploadController {
     private static final Pattern CONTENT_RANGE = Pattern.compile("^(?:bytes[ =])?(\\d{1,18})-(\\d{1,18})(?:/(?:\\d+|\\*))?$");
 
     private final UploadService uploads;
+    private final RegistryMetrics metrics;
 
-    UploadController(UploadService uploads) {
+    UploadController(UploadService uploads, RegistryMetrics metrics) {
         this.uploads = uploads;
+        this.metrics = metrics;
     }
 
     @PostMapping({"", "/"})
@@ -52,6 +55,7 @@ class UploadController {
         if (mount != null) {
             Optional<BlobRecord> mounted = uploads.mount(repository, Digest.parse(mount), from, caller.readable());
             if (mounted.isPresent()) {
+                metrics.blobUploaded(RegistryMetrics.Arrival.MOUNT, mounted.get().size());
                 return created(repository, mounted.get().digest());
             }
         } else if (digest != null) {

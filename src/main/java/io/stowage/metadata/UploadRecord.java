@@ -9,5 +9,5 @@ import java.util.UUID;
  */
 public record UploadRecord(
         UUID id, long repositoryId, String digestAlgorithm, String storageRef, long received, Instant updatedAt,
-        byte[] hashState) {
+        byte[] hashState, Instant startedAt) {
 }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class UploadRecords {
 
-    private static final String COLUMNS = "u.id, u.repository_id, u.digest_algorithm, u.storage_ref, u.received, u.updated_at, u.hash_state";
+    private static final String COLUMNS = "u.id, u.repository_id, u.digest_algorithm, u.storage_ref, u.received, u.updated_at, u.hash_state, u.started_at";
 
     private final JdbcClient jdbc;
 
@@ -66,6 +66,6 @@ public class UploadRecords {
 
     private static UploadRecord map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new UploadRecord(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3), rs.getString(4),
-                rs.getLong(5), rs.getTimestamp(6).toInstant(), rs.getBytes(7));
+                rs.getLong(5), rs.getTimestamp(6).toInstant(), rs.getBytes(7), rs.getTimestamp(8).toInstant());
     }
 }

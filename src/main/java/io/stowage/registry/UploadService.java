@@ -42,12 +42,15 @@ public class UploadService {
     private final TransactionTemplate tx;
     private final StowageProperties properties;
     private final GcRecords gc;
+    private final RegistryMetrics metrics;
     // Chunks of one session are applied one at a time on this node; across nodes, advance() detects a race.
     private final ReentrantLock[] locks = new ReentrantLock[256];
 
     public UploadService(UploadRecords uploads, BlobRecords blobs, RepositoryService repositories, BlobStore store,
-                         UploadHashes hashes, TransactionTemplate tx, StowageProperties properties, GcRecords gc) {
+                         UploadHashes hashes, TransactionTemplate tx, StowageProperties properties, GcRecords gc,
+                         RegistryMetrics metrics) {
         this.gc = gc;
+        this.metrics = metrics;
         this.uploads = uploads;
         this.blobs = blobs;
         this.repositories = repositories;
@@ -118,6 +121,8 @@ public class UploadService {
             long size = received;
             String key = record(repositoryId, digest, received,
                     () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
+            metrics.blobUploaded(RegistryMetrics.Arrival.CHUNKED, size);
+            metrics.uploadCompleted(java.time.Duration.between(upload.startedAt(), java.time.Instant.now()));
             return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
         } finally {
             lock.unlock();
@@ -171,6 +176,7 @@ public class UploadService {
                 throw new UncheckedIOException((IOException) e);
             }
         }
+        metrics.blobUploaded(RegistryMetrics.Arrival.MONOLITHIC, hashing.count());
         return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
     }
 

@@ -58,6 +58,12 @@ public interface BlobStore {
     /** Deletes an object; nothing happens if it is already gone. */
     void delete(String key) throws IOException;
 
+    /** The backend's name for metrics and logs: {@code filesystem}, {@code s3}. */
+    String backend();
+
+    /** Fails when the backend cannot serve requests now (directory gone or not writable, bucket unreachable). */
+    void check() throws IOException;
+
     /**
      * The result of writing into an upload.
      *

@@ -5,14 +5,10 @@ import static io.stowage.distribution.RegistryClient.OCI_MANIFEST;
 import static io.stowage.distribution.RegistryClient.imageManifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.stowage.RegistryTestBase;
 import io.stowage.config.StowageProperties.UntaggedPolicy;
@@ -58,19 +54,19 @@ class StorageMetricsIT extends RegistryTestBase {
         Blob unused = registry.pushRandomBlob(namespace + "/two", 700); // linked, referenced by no manifest
 
         storageMetrics.refresh();
-        String scraped = scrape();
+        Scrape scraped = scrape();
 
         String tag = "namespace=\"" + namespace + "\"";
-        assertThat(value(scraped, "stowage_namespace_repositories", tag)).isEqualTo(2);
-        assertThat(value(scraped, "stowage_namespace_referenced_bytes", tag))
+        assertThat(scraped.required("stowage_namespace_repositories", tag)).isEqualTo(2);
+        assertThat(scraped.required("stowage_namespace_referenced_bytes", tag))
                 .isEqualTo(shared.size() + config.size() + unique.size());
-        assertThat(value(scraped, "stowage_namespace_stored_bytes", tag))
+        assertThat(scraped.required("stowage_namespace_stored_bytes", tag))
                 .isEqualTo(shared.size() + config.size() + unique.size() + unused.size());
         long inStorage = storedObjects().objects().values().stream().mapToLong(Long::longValue).sum();
-        assertThat(value(scraped, "stowage_storage_stored_bytes", null)).as("the bytes storage holds")
+        assertThat(scraped.required("stowage_storage_stored_bytes")).as("the bytes storage holds")
                 .isEqualTo(inStorage);
-        assertThat(value(scraped, "stowage_storage_blobs", null)).isEqualTo(storedObjects().objects().size());
-        assertThat(value(scraped, "stowage_storage_manifests", null)).isGreaterThanOrEqualTo(2);
+        assertThat(scraped.required("stowage_storage_blobs")).isEqualTo(storedObjects().objects().size());
+        assertThat(scraped.required("stowage_storage_manifests")).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -80,20 +76,20 @@ class StorageMetricsIT extends RegistryTestBase {
         Blob config = registry.pushConfig(repository, OCI_CONFIG);
         registry.pushManifest(repository, "v1", OCI_MANIFEST, imageManifest(OCI_MANIFEST, config, List.of(layer)));
         assertThat(registry.delete("/v2/" + repository + "/manifests/v1").statusCode()).isEqualTo(202);
-        String before = scrape();
+        Scrape before = scrape();
 
         GarbageCollector.Report report = collector.pass(new GarbageCollector.Options(false, true,
                 Set.of(repositories.findId(repository).orElseThrow()), UntaggedPolicy.KEEP));
 
         assertThat(report.blobs()).hasSize(2);
-        String after = scrape();
-        assertThat(value(after, "stowage_gc_deleted_blobs_total", null) - value(before, "stowage_gc_deleted_blobs_total", null))
+        Scrape after = scrape();
+        assertThat(after.required("stowage_gc_deleted_blobs_total") - before.required("stowage_gc_deleted_blobs_total"))
                 .isEqualTo(2);
-        assertThat(value(after, "stowage_gc_deleted_manifests_total", null)
-                - value(before, "stowage_gc_deleted_manifests_total", null)).isEqualTo(1);
-        assertThat(value(after, "stowage_gc_freed_bytes_total", null) - value(before, "stowage_gc_freed_bytes_total", null))
+        assertThat(after.required("stowage_gc_deleted_manifests_total")
+                - before.required("stowage_gc_deleted_manifests_total")).isEqualTo(1);
+        assertThat(after.required("stowage_gc_freed_bytes_total") - before.required("stowage_gc_freed_bytes_total"))
                 .isEqualTo(layer.size() + config.size());
-        assertThat(value(after, "stowage_gc_pass_seconds_count", null)).isGreaterThan(0);
+        assertThat(after.required("stowage_gc_pass_seconds_count")).isGreaterThan(0);
     }
 
     @Test
@@ -102,22 +98,7 @@ class StorageMetricsIT extends RegistryTestBase {
         assertThat(response.statusCode()).isEqualTo(404);
     }
 
-    private String scrape() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + managementPort + "/actuator/prometheus")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
-
-    /** The value of the series {@code name} whose labels include {@code label} (any, if null). */
-    private static double value(String scraped, String name, String label) {
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(scraped);
-        while (line.find()) {
-            if (label == null || (line.group(1) != null && line.group(1).contains(label))) {
-                return Double.parseDouble(line.group(2));
-            }
-        }
-        throw new AssertionError("no " + name + (label == null ? "" : "{" + label + "}") + " in the scrape");
+    private Scrape scrape() throws Exception {
+        return Scrape.of(http, managementPort);
     }
 }

@@ -51,6 +51,20 @@ public class FilesystemBlobStore implements BlobStore {
     }
 
     @Override
+    public String backend() {
+        return "filesystem";
+    }
+
+    @Override
+    public void check() throws IOException {
+        for (Path dir : new Path[] {uploads, root.resolve("blobs")}) {
+            if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                throw new IOException(dir + " is not a writable directory");
+            }
+        }
+    }
+
+    @Override
     public UploadWrite writeUpload(String uploadId, String state, long offset, InputStream data) throws IOException {
         Path file = uploadFile(uploadId);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

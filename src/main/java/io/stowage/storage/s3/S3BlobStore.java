@@ -91,6 +91,16 @@ public class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     @Override
+    public String backend() {
+        return "s3";
+    }
+
+    @Override
+    public void check() throws IOException {
+        checkBucket();
+    }
+
+    @Override
     public UploadWrite writeUpload(String uploadId, String state, long offset, InputStream data) throws IOException {
         checkUploadId(uploadId);
         S3UploadState current = S3UploadState.decode(state);
