@@ -116,9 +116,9 @@ public class UploadService {
             String uploadRef = upload.storageRef();
             long repositoryId = upload.repositoryId();
             long size = received;
-            String key = record(repositoryId, digest, received,
+            Recorded recorded = record(repositoryId, digest, received,
                     () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
-            return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
+            return discardDuplicate(recorded);
         } finally {
             lock.unlock();
         }
@@ -140,7 +140,7 @@ public class UploadService {
         long repositoryId = repositories.getOrCreate(repository);
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
         Optional<BlobRecord> existing = blobs.find(digest.toString());
-        String key;
+        Recorded recorded;
         if (existing.isPresent()) {
             // Stored already: verify what the client sent, but do not write it again.
             try {
@@ -149,7 +149,7 @@ public class UploadService {
                 throw new UncheckedIOException(e);
             }
             verify(digest, hashing, contentLength);
-            key = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
+            recorded = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
                     .map(BlobRecord::storageKey)
                     // The collector deleted it meanwhile, and the bytes were not kept: the client sends them again.
                     .orElseThrow(() -> new RegistryException(ErrorCode.UNAVAILABLE,
@@ -160,7 +160,8 @@ public class UploadService {
                 BlobStore.UploadWrite write = store.writeUpload(uploadId, null, 0, hashing);
                 verify(digest, hashing, contentLength);
                 long size = write.written();
-                key = record(repositoryId, digest, size, () -> commit(uploadId, write.state(), digest, size), () -> { });
+                recorded = record(repositoryId, digest, size, () -> commit(uploadId, write.state(), digest, size),
+                        () -> { });
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(uploadId, null);
                 if (e instanceof RuntimeException runtime) {
@@ -169,7 +170,7 @@ public class UploadService {
                 throw new UncheckedIOException((IOException) e);
             }
         }
-        return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
+        return discardDuplicate(recorded);
     }
 
     /**
@@ -205,9 +206,11 @@ public class UploadService {
      * Makes a blob visible in the repository: {@code store} commits the bytes and returns the object's key, under the
      * digest's shared lock, so that the collector cannot delete the object between the commit (which keeps an object
      * already there) and the row. The link is reviewed after the delay: a blob no manifest uses by then goes.
+     * Returns the blob as recorded, read while the lock keeps the collector from deleting it, with the key of the
+     * object this upload committed.
      */
-    private String record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
-                          Runnable alsoInTransaction) {
+    private Recorded record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
+                            Runnable alsoInTransaction) {
         return tx.execute(status -> {
             gc.lockDigestShared(digest.toString());
             String key = commitBytes.get();
@@ -216,8 +219,12 @@ public class UploadService {
             gc.reviewLinks(repositoryId, List.of(digest.toString()), properties.gc().reviewDelay());
             blobs.link(repositoryId, digest.toString());
             alsoInTransaction.run();
-            return key;
+            return new Recorded(blobs.find(digest.toString()).orElseThrow(), key);
         });
+    }
+
+    /** A blob as recorded, and the key of the object an upload of it committed. */
+    private record Recorded(BlobRecord blob, String key) {
     }
 
     private long write(UploadRecord upload, ChunkRange range, Long contentLength, InputStream body) {
@@ -301,15 +308,16 @@ public class UploadService {
      * first, the object this upload wrote is referenced by nothing, so it is deleted. A store that returned the
      * recorded blob's own key (the filesystem's content-addressed one) wrote nothing new, and keeps it.
      */
-    private BlobRecord discardDuplicate(BlobRecord recorded, String key) {
-        if (!recorded.storageKey().equals(key)) {
+    private BlobRecord discardDuplicate(Recorded recorded) {
+        String key = recorded.key();
+        if (!recorded.blob().storageKey().equals(key)) {
             try {
                 store.delete(key);
             } catch (IOException | RuntimeException e) {
-                log.warn("Could not delete duplicate object {} of {}: {}", key, recorded.digest(), e.toString());
+                log.warn("Could not delete duplicate object {} of {}: {}", key, recorded.blob().digest(), e.toString());
             }
         }
-        return recorded;
+        return recorded.blob();
     }
 
     private void verify(Digest digest, HashingInputStream hashing, Long contentLength) {
