@@ -10,6 +10,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class RepositoryRecords {
 
+    // Advisory lock keys are hashes of text; the prefix keeps these apart from the collector's keys.
+    private static final String WRITES = "repository-writes:";
+
     private final JdbcClient jdbc;
 
     public RepositoryRecords(JdbcClient jdbc) {
@@ -26,6 +29,22 @@ public class RepositoryRecords {
                 select r.id from repositories r
                 where r.name = ? and exists (select 1 from manifests m where m.repository_id = r.id)""")
                 .param(name).query(Long.class).optional();
+    }
+
+    /**
+     * Holds the name against a deletion of the repository until the transaction ends: every change to a
+     * repository's content takes this before it looks the repository up, and {@link #lockNameExclusive} (repository
+     * deletion) waits for those in progress and holds back new ones. Keyed by name, so it also covers creation.
+     */
+    public void lockNameShared(String name) {
+        jdbc.sql("select pg_advisory_xact_lock_shared(hashtextextended(?, 0))").param(WRITES + name)
+                .query(Object.class).single();
+    }
+
+    /** The exclusive counterpart of {@link #lockNameShared}: no change to the repository runs until the end. */
+    public void lockNameExclusive(String name) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))").param(WRITES + name)
+                .query(Object.class).single();
     }
 
     /** The repository's id, creating the repository on first use. */

@@ -29,10 +29,16 @@ public class TagRecords {
         return previous.filter(id -> id != manifestId);
     }
 
+    /** The manifest a deleted tag pointed to. */
+    public record Untagged(long manifestId, String digest) {
+    }
+
     /** Deletes a tag; the manifest it pointed to, if it existed. */
-    public Optional<Long> delete(long repositoryId, String name) {
-        return jdbc.sql("delete from tags where repository_id = ? and name = ? returning manifest_id")
-                .param(repositoryId).param(name).query(Long.class).optional();
+    public Optional<Untagged> delete(long repositoryId, String name) {
+        return jdbc.sql("""
+                with deleted as (delete from tags where repository_id = ? and name = ? returning manifest_id)
+                select m.id as manifest_id, m.digest from deleted d join manifests m on m.id = d.manifest_id""")
+                .param(repositoryId).param(name).query(Untagged.class).optional();
     }
 
     /** Tag names in byte order after {@code last} (exclusive); at most {@code limit}. */

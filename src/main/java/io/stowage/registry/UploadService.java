@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.BlobRecord;
@@ -63,9 +64,9 @@ public class UploadService {
     /** Opens an upload session. */
     public UploadStatus start(String repository, String digestAlgorithm) {
         String algorithm = Digest.requireSupportedAlgorithm(digestAlgorithm == null ? "sha256" : digestAlgorithm);
-        long repositoryId = repositories.getOrCreate(repository);
         UUID id = UUID.randomUUID();
-        uploads.insert(id, repositoryId, algorithm);
+        tx.executeWithoutResult(status ->
+                uploads.insert(id, repositories.getOrCreateForWrite(repository), algorithm));
         return new UploadStatus(id, 0);
     }
 
@@ -114,10 +115,12 @@ public class UploadService {
                         "upload content has digest " + actual + ", not " + digest);
             }
             String uploadRef = upload.storageRef();
-            long repositoryId = upload.repositoryId();
             long size = received;
-            Recorded recorded = record(repositoryId, digest, received,
-                    () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
+            // The session goes with its repository: if that was deleted meanwhile, the upload is unknown now.
+            Recorded recorded = record(() -> {
+                repositories.holdForWrite(repository);
+                return require(repository, id).repositoryId();
+            }, digest, received, () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
             return discardDuplicate(recorded);
         } finally {
             lock.unlock();
@@ -137,7 +140,9 @@ public class UploadService {
 
     /** A whole blob in one request (POST ?digest=). */
     public BlobRecord putMonolithic(String repository, Digest digest, Long contentLength, InputStream body) {
-        long repositoryId = repositories.getOrCreate(repository);
+        RepositoryName.validate(repository);
+        // Looked up (or created) only when the blob is recorded: a deletion meanwhile then leaves a fresh repository.
+        Supplier<Long> repositoryId = () -> repositories.getOrCreateForWrite(repository);
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
         Optional<BlobRecord> existing = blobs.find(digest.toString());
         Recorded recorded;
@@ -189,8 +194,8 @@ public class UploadService {
         if (!available) {
             return Optional.empty();
         }
-        long repositoryId = repositories.getOrCreate(repository);
         return tx.execute(status -> {
+            long repositoryId = repositories.getOrCreateForWrite(repository);
             gc.lockDigestShared(digest.toString());
             // The collector may have removed the blob since the check above.
             Optional<BlobRecord> blob = blobs.find(digest.toString());
@@ -206,12 +211,14 @@ public class UploadService {
      * Makes a blob visible in the repository: {@code store} commits the bytes and returns the object's key, under the
      * digest's shared lock, so that the collector cannot delete the object between the commit (which keeps an object
      * already there) and the row. The link is reviewed after the delay: a blob no manifest uses by then goes.
-     * Returns the blob as recorded, read while the lock keeps the collector from deleting it, with the key of the
-     * object this upload committed.
+     * {@code repository} gives the repository's id holding it for the write ({@link RepositoryService}); it comes
+     * first, before the bytes are committed. Returns the blob as recorded, read while the lock keeps the collector
+     * from deleting it, with the key of the object this upload committed.
      */
-    private Recorded record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
+    private Recorded record(Supplier<Long> repository, Digest digest, long size, Supplier<String> commitBytes,
                             Runnable alsoInTransaction) {
         return tx.execute(status -> {
+            long repositoryId = repository.get();
             gc.lockDigestShared(digest.toString());
             String key = commitBytes.get();
             blobs.insert(digest.toString(), size, key);
@@ -262,8 +269,10 @@ public class UploadService {
         }
         long received = offset + write.written();
         if (!uploads.advance(id, offset, received, write.state(), exportState(hasher))) {
-            throw new UploadRangeException(id, currentReceived(id),
-                    "another request wrote to this upload at the same time");
+            // Gone with its repository, or cancelled, while the chunk was written; its bytes are swept as orphans.
+            long current = uploads.findById(id).map(UploadRecord::received).orElseThrow(() ->
+                    new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload unknown: " + id));
+            throw new UploadRangeException(id, current, "another request wrote to this upload at the same time");
         }
         hashes.put(id, received, hasher);
         return received;
@@ -349,10 +358,6 @@ public class UploadService {
     private UploadRecord require(String repository, UUID id) {
         return uploads.find(repository, id).orElseThrow(() ->
                 new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload unknown: " + id));
-    }
-
-    private long currentReceived(UUID id) {
-        return uploads.findById(id).map(UploadRecord::received).orElse(0L);
     }
 
     private ReentrantLock lockFor(UUID id) {
