@@ -47,6 +47,17 @@ public class RepositoryRecords {
                 .query(Object.class).single();
     }
 
+    /** Locks the repository's row for update until the transaction ends; false if it does not exist. */
+    public boolean lockForDeletion(long id) {
+        return jdbc.sql("select id from repositories where id = ? for update").param(id).query(Long.class)
+                .optional().isPresent();
+    }
+
+    /** Deletes the repository's row; what still references it (upload sessions, settings) goes with it. */
+    public void delete(long id) {
+        jdbc.sql("delete from repositories where id = ?").param(id).update();
+    }
+
     /** The repository's id, creating the repository on first use. */
     public long getOrCreate(String name) {
         return findId(name).orElseGet(() -> jdbc.sql("""

@@ -41,6 +41,11 @@ public class TagRecords {
                 .param(repositoryId).param(name).query(Untagged.class).optional();
     }
 
+    /** Deletes every tag of the repository; how many there were. */
+    public int deleteAll(long repositoryId) {
+        return jdbc.sql("delete from tags where repository_id = ?").param(repositoryId).update();
+    }
+
     /** Tag names in byte order after {@code last} (exclusive); at most {@code limit}. */
     public List<String> list(long repositoryId, String last, int limit) {
         return jdbc.sql("select name from tags where repository_id = ? and name > ? order by name limit ?")
