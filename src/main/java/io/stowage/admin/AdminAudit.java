@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 class AdminAudit {
 
     static final String REPOSITORY_UPDATE = "repository.update";
+    static final String REPOSITORY_DELETE = "repository.delete";
     static final String USER_CREATE = "user.create";
     static final String USER_UPDATE = "user.update";
     static final String USER_DELETE = "user.delete";

@@ -106,7 +106,11 @@ public class RepositoryRecords {
 
     /** Sets visibility and, when not null, description, creating the repository if needed. */
     public void update(String name, String visibility, String description) {
-        long id = getOrCreate(name);
+        update(getOrCreate(name), visibility, description);
+    }
+
+    /** Sets visibility when not null and description when not null. */
+    public void update(long id, String visibility, String description) {
         jdbc.sql("""
                 update repositories set visibility = coalesce(?, visibility), description = coalesce(?, description)
                 where id = ?""").param(visibility).param(description).param(id).update();
