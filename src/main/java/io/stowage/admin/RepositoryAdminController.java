@@ -56,7 +56,16 @@ class RepositoryAdminController {
         repositories.delete(caller, name(name));
     }
 
+    /**
+     * The name {@code {*name}} captured. A {@code -} component marks a resource of a repository
+     * ({@code <name>/-/tags}), never a name: a path with one that no resource mapping took is an unknown endpoint.
+     */
     private static String name(String captured) {
-        return captured.startsWith("/") ? captured.substring(1) : captured;
+        String name = captured.startsWith("/") ? captured.substring(1) : captured;
+        if (name.equals("-") || name.startsWith("-/") || name.contains(RepositoryPathFilter.SEPARATOR)
+                || name.endsWith("/-")) {
+            throw AdminException.notFound("no such endpoint: /api/v1/repositories" + captured);
+        }
+        return name;
     }
 }
