@@ -38,10 +38,11 @@ class AdminApiDocumentation {
     OpenAPI adminOpenApi() {
         return new OpenAPI()
                 .info(new Info().title("Stowage admin API").version("v1").description("""
-                        Administration of a Stowage registry: repository visibility, users, robot accounts, access \
-                        policies, the audit trail and token signing keys. Authenticate with a bearer token from \
-                        /auth/token (any scope) or HTTP basic credentials. Most operations are for administrators; \
-                        users may manage their own namespace's repositories and change their own password."""))
+                        Administration of a Stowage registry: repository visibility, deletion and tags, users, robot \
+                        accounts, access policies, the audit trail and token signing keys. Authenticate with a bearer \
+                        token from /auth/token (any scope) or HTTP basic credentials. Most operations are for \
+                        administrators; users may manage their own namespace's repositories and change their own \
+                        password, and whoever may pull a repository may list its tags."""))
                 .components(new Components()
                         .addSecuritySchemes("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP)
                                 .scheme("basic").description("username and password, or robot+<name> and its secret"))

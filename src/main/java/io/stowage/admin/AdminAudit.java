@@ -12,6 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 class AdminAudit {
 
     static final String REPOSITORY_UPDATE = "repository.update";
+    static final String REPOSITORY_DELETE = "repository.delete";
+    /** The same action as a tag deleted through /v2/, so that one filter finds both. */
+    static final String TAG_DELETE = AuditLog.TAG_DELETE;
     static final String USER_CREATE = "user.create";
     static final String USER_UPDATE = "user.update";
     static final String USER_DELETE = "user.delete";

@@ -1,5 +1,8 @@
 package io.stowage.admin;
 
+import io.stowage.registry.ErrorCode;
+import io.stowage.registry.RegistryException;
+
 /** A request the admin API refuses, with its HTTP status and the {@code error} code of the JSON body. */
 public class AdminException extends RuntimeException {
 
@@ -32,6 +35,20 @@ public class AdminException extends RuntimeException {
     /** The change contradicts the current state (e.g. an administrator demoting themselves). */
     public static AdminException conflict(String message) {
         return new AdminException(409, "conflict", message);
+    }
+
+    /** The admin API's answer when the registry's services refuse what it asked for. */
+    static AdminException refused(RegistryException e) {
+        if (e.code() == ErrorCode.UNSUPPORTED) {
+            // stowage.registry.delete-enabled is off.
+            return forbidden(e.getMessage());
+        }
+        return switch (e.status()) {
+            case 400 -> invalid(e.getMessage());
+            case 404 -> notFound(e.getMessage());
+            case 409 -> conflict(e.getMessage());
+            default -> throw e;
+        };
     }
 
     public int status() {

@@ -10,9 +10,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class AuditAdministration {
 
-    static final int DEFAULT_PAGE = 100;
-    static final int MAX_PAGE = 1000;
-
     private final AuditRecords records;
 
     public AuditAdministration(AuditRecords records) {
@@ -24,12 +21,12 @@ public class AuditAdministration {
     }
 
     /**
-     * Up to {@code n} events (1 to {@value #MAX_PAGE}, default {@value #DEFAULT_PAGE}) older than the event
+     * Up to {@code n} events (1 to {@value PageSize#MAX}, default {@value PageSize#DEFAULT}) older than the event
      * {@code before}; {@code n} and {@code before} come as the query gave them and are checked here.
      */
     public AuditPage page(AdminCaller caller, String actor, String action, String before, String n) {
         caller.requireAdmin();
-        int limit = parseN(n);
+        int limit = PageSize.parse(n);
         Long beforeId = parseBefore(before);
         List<AuditEvent> events = records.list(beforeId, blankToNull(actor), blankToNull(action), limit + 1);
         if (events.size() <= limit) {
@@ -37,21 +34,6 @@ public class AuditAdministration {
         }
         List<AuditEvent> page = events.subList(0, limit);
         return new AuditPage(List.copyOf(page), page.getLast().id());
-    }
-
-    private static int parseN(String n) {
-        if (n == null || n.isEmpty()) {
-            return DEFAULT_PAGE;
-        }
-        try {
-            int value = Integer.parseInt(n);
-            if (value >= 1 && value <= MAX_PAGE) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw AdminException.invalid("n must be an integer from 1 to " + MAX_PAGE + ", not " + shorten(n));
     }
 
     private static Long parseBefore(String before) {

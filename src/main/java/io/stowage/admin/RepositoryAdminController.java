@@ -5,18 +5,21 @@ import io.stowage.admin.RepositoryAdministration.RepositorySettings;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/repositories/<name>}: a repository's visibility and description. */
+/** {@code /api/v1/repositories/<name>}: a repository's visibility and description, and deleting it. */
 @RestController
 @RequestMapping("/api/v1/repositories")
-@Tag(name = "repositories", description = "Visibility and description of repositories")
+@Tag(name = "repositories", description = "Visibility and description of repositories, and their deletion")
 class RepositoryAdminController {
 
     private final RepositoryAdministration repositories;
@@ -43,7 +46,26 @@ class RepositoryAdminController {
         return repositories.update(caller, name(name), changes);
     }
 
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @DeleteMapping("/{*name}")
+    @Operation(operationId = "deleteRepository", summary = "Delete a repository with its tags, manifests and settings; "
+            + "garbage collection then deletes, after its review delay, the blobs no other repository uses "
+            + "(administrators, and users for their own namespace)")
+    void delete(@Parameter(description = "repository name, slashes included") @PathVariable String name,
+                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+        repositories.delete(caller, name(name));
+    }
+
+    /**
+     * The name {@code {*name}} captured. A {@code -} component marks a resource of a repository
+     * ({@code <name>/-/tags}), never a name: a path with one that no resource mapping took is an unknown endpoint.
+     */
     private static String name(String captured) {
-        return captured.startsWith("/") ? captured.substring(1) : captured;
+        String name = captured.startsWith("/") ? captured.substring(1) : captured;
+        if (name.equals("-") || name.startsWith("-/") || name.contains(RepositoryPathFilter.SEPARATOR)
+                || name.endsWith("/-")) {
+            throw AdminException.notFound("no such endpoint: /api/v1/repositories" + captured);
+        }
+        return name;
     }
 }

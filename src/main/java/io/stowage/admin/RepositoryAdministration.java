@@ -3,17 +3,18 @@ package io.stowage.admin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.stowage.auth.Identity;
 import io.stowage.metadata.RepositoryRecord;
 import io.stowage.metadata.RepositoryRecords;
-import io.stowage.registry.RepositoryName;
+import io.stowage.registry.RegistryException;
+import io.stowage.registry.RepositoryDeletion;
+import io.stowage.registry.RepositoryService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * A repository's settings: its visibility (public repositories may be pulled by anyone, without signing in) and its
- * description. Administrators manage every repository, a user the repositories of their own namespace
- * ({@code <username>/...}).
+ * description; and deleting a repository. Administrators manage every repository, a user the repositories of their
+ * own namespace ({@code <username>/...}).
  */
 @Service
 public class RepositoryAdministration {
@@ -23,11 +24,18 @@ public class RepositoryAdministration {
     static final int MAX_DESCRIPTION = 4096;
 
     private final RepositoryRecords records;
+    private final RepositoryService repositories;
+    private final RepositoryDeletion deletion;
+    private final RepositoryPermissions permissions;
     private final StorageAdministration storage;
     private final AdminAudit audit;
 
-    public RepositoryAdministration(RepositoryRecords records, StorageAdministration storage, AdminAudit audit) {
+    RepositoryAdministration(RepositoryRecords records, RepositoryService repositories, RepositoryDeletion deletion,
+                             RepositoryPermissions permissions, StorageAdministration storage, AdminAudit audit) {
         this.records = records;
+        this.repositories = repositories;
+        this.deletion = deletion;
+        this.permissions = permissions;
         this.storage = storage;
         this.audit = audit;
     }
@@ -42,7 +50,7 @@ public class RepositoryAdministration {
     }
 
     public RepositorySettings get(AdminCaller caller, String name) {
-        checkManages(caller, name);
+        permissions.requireManage(caller, name);
         return records.find(name).map(this::settings)
                 .orElseThrow(() -> AdminException.notFound("no repository named " + name));
     }
@@ -50,7 +58,7 @@ public class RepositoryAdministration {
     /** Applies the changes, creating the repository (empty) if needed, so that it can be made public before a push. */
     @Transactional
     public RepositorySettings update(AdminCaller caller, String name, RepositoryChanges changes) {
-        checkManages(caller, name);
+        permissions.requireManage(caller, name);
         if (changes == null) {
             throw AdminException.invalid("a JSON object with visibility and/or description is expected");
         }
@@ -62,7 +70,7 @@ public class RepositoryAdministration {
         if (description != null && description.length() > MAX_DESCRIPTION) {
             throw AdminException.invalid("description is longer than " + MAX_DESCRIPTION + " characters");
         }
-        records.update(name, visibility, description);
+        records.update(repositories.getOrCreateForWrite(name), visibility, description);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("visibility", visibility);
         detail.put("description", description);
@@ -70,16 +78,23 @@ public class RepositoryAdministration {
         return records.find(name).map(this::settings).orElseThrow();
     }
 
-    private static void checkManages(AdminCaller caller, String name) {
-        if (!RepositoryName.isValid(name)) {
-            String shown = name.length() > 80 ? name.substring(0, 80) + "…" : name;
-            throw AdminException.invalid("invalid repository name: " + shown);
+    /**
+     * Deletes the repository with its tags, manifests and blob links; the garbage collector deletes, after its
+     * review delay, the blobs no other repository uses. Recorded once committed, with what went.
+     */
+    public void delete(AdminCaller caller, String name) {
+        permissions.requireManage(caller, name);
+        RepositoryDeletion.Deleted deleted;
+        try {
+            deleted = deletion.delete(name).orElseThrow(() -> AdminException.notFound("no repository named " + name));
+        } catch (RegistryException e) {
+            throw AdminException.refused(e);
         }
-        Identity identity = caller.identity();
-        boolean owner = identity.kind() == Identity.Kind.USER && name.startsWith(identity.subject() + "/");
-        if (!caller.admin() && !owner) {
-            throw AdminException.forbidden("only administrators and the owner of its namespace may manage " + name);
-        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("tags", deleted.tags());
+        detail.put("manifests", deleted.manifests());
+        detail.put("blobs", deleted.blobs());
+        audit.record(caller, AdminAudit.REPOSITORY_DELETE, name, detail);
     }
 
     private RepositorySettings settings(RepositoryRecord record) {

@@ -107,7 +107,8 @@ public record StowageProperties(
 
     /**
      * @param maxManifestSize manifests larger than this are refused with 413
-     * @param deleteEnabled whether blobs, manifests and tags may be deleted through /v2/
+     * @param deleteEnabled whether blobs, manifests and tags may be deleted through /v2/, and repositories and tags
+     *     through the admin API
      */
     public record Registry(
             @DefaultValue("4MB") DataSize maxManifestSize,

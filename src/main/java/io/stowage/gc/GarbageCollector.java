@@ -69,8 +69,15 @@ public class GarbageCollector implements SchedulingConfigurer {
      * @param repositoryIds only reviews of these repositories' manifests and links (and the blobs they free);
      *     null for all
      * @param untagged the policy for manifests pushed untagged
+     * @param blobDigests also reviews of these blobs (in a pass scoped to them alone when {@code repositoryIds} is
+     *     null): blobs a scoped pass did not unlink itself, such as those of a deleted repository; null for none
      */
-    public record Options(boolean dryRun, boolean ignoreDelay, Set<Long> repositoryIds, UntaggedPolicy untagged) {
+    public record Options(boolean dryRun, boolean ignoreDelay, Set<Long> repositoryIds, UntaggedPolicy untagged,
+                          Set<String> blobDigests) {
+
+        public Options(boolean dryRun, boolean ignoreDelay, Set<Long> repositoryIds, UntaggedPolicy untagged) {
+            this(dryRun, ignoreDelay, repositoryIds, untagged, null);
+        }
     }
 
     /**
@@ -144,7 +151,11 @@ public class GarbageCollector implements SchedulingConfigurer {
 
         Collector(Options options) {
             this.options = options;
-            this.scope = options.repositoryIds() == null ? null : options.repositoryIds().toArray(Long[]::new);
+            this.scope = options.repositoryIds() != null ? options.repositoryIds().toArray(Long[]::new)
+                    : options.blobDigests() != null ? new Long[0] : null;
+            if (options.blobDigests() != null) {
+                freedDigests.addAll(options.blobDigests());
+            }
         }
 
         /** One batch of each kind of review; whether anything went. */
@@ -156,7 +167,8 @@ public class GarbageCollector implements SchedulingConfigurer {
             for (Object[] link : records.dueLinkReviews(batch, options.ignoreDelay(), scope)) {
                 guarded("link " + link[1], () -> reviewLink((Long) link[0], (String) link[1]));
             }
-            // A scoped pass must not collect other repositories' blobs early: only those it unlinked itself.
+            // A scoped pass must not collect other repositories' blobs early: only those it unlinked itself (or
+            // was named).
             String[] blobScope = scope == null ? null : freedDigests.toArray(String[]::new);
             if (blobScope == null || blobScope.length > 0) {
                 for (String digest : records.dueBlobReviews(batch, options.ignoreDelay(), blobScope)) {

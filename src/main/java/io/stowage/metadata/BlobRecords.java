@@ -2,6 +2,7 @@ package io.stowage.metadata;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -80,6 +81,21 @@ public class BlobRecords {
                     sizes.put(rs.getString(1), rs.getLong(2));
                 });
         return sizes;
+    }
+
+    /** Digests of the blobs the repository links or its manifests reference, in order. */
+    public List<String> digestsUsedBy(long repositoryId) {
+        return jdbc.sql("""
+                select digest from repository_blobs where repository_id = ?
+                union
+                select l.digest from manifest_layers l join manifests m on m.id = l.manifest_id
+                where m.repository_id = ?
+                order by 1""").param(repositoryId).param(repositoryId).query(String.class).list();
+    }
+
+    /** Removes every blob link of the repository; the blobs stay, for the collector to review. */
+    public int unlinkAll(long repositoryId) {
+        return jdbc.sql("delete from repository_blobs where repository_id = ?").param(repositoryId).update();
     }
 
     /** Whether a manifest of the repository references the blob (as config or layer). */

@@ -18,6 +18,8 @@ import org.springframework.stereotype.Repository;
 public class GcRecords {
 
     private static final String DUE = "now() + (? * interval '1 millisecond')";
+    // Advisory lock key prefix of a repository's manifest reviews: shared by each review, exclusive by a deletion.
+    private static final String REPOSITORY = "repository-gc:";
 
     private final JdbcClient jdbc;
 
@@ -69,12 +71,26 @@ public class GcRecords {
     }
 
     public void reviewBlob(String digest, Duration delay) {
+        reviewBlobs(List.of(digest), delay);
+    }
+
+    /** {@link #reviewBlob} for many digests in one statement, in digest order. */
+    public void reviewBlobs(Collection<String> digests, Duration delay) {
+        if (digests.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
-                insert into gc_blob_reviews (digest, review_after) values (?, %s)
+                insert into gc_blob_reviews (digest, review_after)
+                select d, %s from (select distinct d from unnest(?) as d) as distinct_digests order by d
                 on conflict (digest) do update
                 set review_after = greatest(gc_blob_reviews.review_after, excluded.review_after),
                     generation = gc_blob_reviews.generation + 1""".formatted(DUE))
-                .param(digest).param(delay.toMillis()).update();
+                .param(delay.toMillis()).param(digests.toArray(String[]::new)).update();
+    }
+
+    /** Drops the repository's link reviews: for a repository being deleted, whose links go with it. */
+    public void dropLinkReviews(long repositoryId) {
+        jdbc.sql("delete from gc_link_reviews where repository_id = ?").param(repositoryId).update();
     }
 
     /**
@@ -91,9 +107,27 @@ public class GcRecords {
         return tryLock("blob:" + digest);
     }
 
-    /** Claims a manifest's review for this transaction, without waiting: false if another worker has it. */
+    /**
+     * Claims a manifest's review for this transaction, without waiting: false if another worker has it, if its
+     * repository is being deleted ({@link #claimRepository}), or if the manifest is gone.
+     */
     public boolean tryLockManifest(long manifestId) {
-        return tryLock("manifest:" + manifestId);
+        return jdbc.sql("""
+                select pg_try_advisory_xact_lock_shared(hashtextextended(cast(? as text) || repository_id, 0))
+                       and pg_try_advisory_xact_lock(hashtextextended(?, 0))
+                from manifests where id = ?""")
+                .param(REPOSITORY).param("manifest:" + manifestId).param(manifestId)
+                .query(Boolean.class).optional().orElse(false);
+    }
+
+    /**
+     * Takes the reviews of all the repository's manifests away from the collector until the transaction ends,
+     * waiting for those in progress (which end without waiting for anything a repository deletion holds before
+     * this). The collector's manifest reviews are the only part of it that locks the repository's row.
+     */
+    public void claimRepository(long repositoryId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))").param(REPOSITORY + repositoryId)
+                .query(Object.class).single();
     }
 
     private boolean tryLock(String key) {

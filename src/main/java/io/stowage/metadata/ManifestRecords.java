@@ -128,6 +128,19 @@ public class ManifestRecords {
     }
 
     /**
+     * Deletes every manifest of the repository, with what cascades from them (their layers, tags and reviews); how
+     * many there were. Indexes list only manifests of their own repository, so nothing outside it pointed to them.
+     */
+    public int deleteAll(long repositoryId) {
+        // The index-to-child rows first: their foreign key to the child does not cascade, and whether one statement
+        // checks it before or after the cascade from the parent removed them depends on the order triggers fire in.
+        jdbc.sql("""
+                delete from manifest_references r using manifests m
+                where m.id = r.parent_id and m.repository_id = ?""").param(repositoryId).update();
+        return jdbc.sql("delete from manifests where repository_id = ?").param(repositoryId).update();
+    }
+
+    /**
      * Manifests of the repository whose subject is {@code subject}, optionally of one artifact type, in digest
      * order after {@code last}; at most {@code limit}.
      */

@@ -10,6 +10,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class RepositoryRecords {
 
+    // Advisory lock keys are hashes of text; the prefix keeps these apart from the collector's keys.
+    private static final String WRITES = "repository-writes:";
+
     private final JdbcClient jdbc;
 
     public RepositoryRecords(JdbcClient jdbc) {
@@ -26,6 +29,33 @@ public class RepositoryRecords {
                 select r.id from repositories r
                 where r.name = ? and exists (select 1 from manifests m where m.repository_id = r.id)""")
                 .param(name).query(Long.class).optional();
+    }
+
+    /**
+     * Holds the name against a deletion of the repository until the transaction ends: every change to a
+     * repository's content takes this before it looks the repository up, and {@link #lockNameExclusive} (repository
+     * deletion) waits for those in progress and holds back new ones. Keyed by name, so it also covers creation.
+     */
+    public void lockNameShared(String name) {
+        jdbc.sql("select pg_advisory_xact_lock_shared(hashtextextended(?, 0))").param(WRITES + name)
+                .query(Object.class).single();
+    }
+
+    /** The exclusive counterpart of {@link #lockNameShared}: no change to the repository runs until the end. */
+    public void lockNameExclusive(String name) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))").param(WRITES + name)
+                .query(Object.class).single();
+    }
+
+    /** Locks the repository's row for update until the transaction ends; false if it does not exist. */
+    public boolean lockForDeletion(long id) {
+        return jdbc.sql("select id from repositories where id = ? for update").param(id).query(Long.class)
+                .optional().isPresent();
+    }
+
+    /** Deletes the repository's row; what still references it (upload sessions, settings) goes with it. */
+    public void delete(long id) {
+        jdbc.sql("delete from repositories where id = ?").param(id).update();
     }
 
     /** The repository's id, creating the repository on first use. */
@@ -76,7 +106,11 @@ public class RepositoryRecords {
 
     /** Sets visibility and, when not null, description, creating the repository if needed. */
     public void update(String name, String visibility, String description) {
-        long id = getOrCreate(name);
+        update(getOrCreate(name), visibility, description);
+    }
+
+    /** Sets visibility when not null and description when not null. */
+    public void update(long id, String visibility, String description) {
         jdbc.sql("""
                 update repositories set visibility = coalesce(?, visibility), description = coalesce(?, description)
                 where id = ?""").param(visibility).param(description).param(id).update();

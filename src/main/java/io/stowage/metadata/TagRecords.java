@@ -29,10 +29,33 @@ public class TagRecords {
         return previous.filter(id -> id != manifestId);
     }
 
+    /** The manifest a deleted tag pointed to. */
+    public record Untagged(long manifestId, String digest) {
+    }
+
     /** Deletes a tag; the manifest it pointed to, if it existed. */
-    public Optional<Long> delete(long repositoryId, String name) {
-        return jdbc.sql("delete from tags where repository_id = ? and name = ? returning manifest_id")
-                .param(repositoryId).param(name).query(Long.class).optional();
+    public Optional<Untagged> delete(long repositoryId, String name) {
+        return jdbc.sql("""
+                with deleted as (delete from tags where repository_id = ? and name = ? returning manifest_id)
+                select m.id as manifest_id, m.digest from deleted d join manifests m on m.id = d.manifest_id""")
+                .param(repositoryId).param(name).query(Untagged.class).optional();
+    }
+
+    /** Deletes every tag of the repository; how many there were. */
+    public int deleteAll(long repositoryId) {
+        return jdbc.sql("delete from tags where repository_id = ?").param(repositoryId).update();
+    }
+
+    /** Tags with their manifests, in byte order of names after {@code last} (exclusive); at most {@code limit}. */
+    public List<TagRecord> listWithManifests(long repositoryId, String last, int limit) {
+        return jdbc.sql("""
+                select t.name, m.digest, m.media_type, t.updated_at
+                from tags t join manifests m on m.id = t.manifest_id
+                where t.repository_id = ? and t.name > ? order by t.name limit ?""")
+                .param(repositoryId).param(last == null ? "" : last).param(limit)
+                .query((rs, row) -> new TagRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant()))
+                .list();
     }
 
     /** Tag names in byte order after {@code last} (exclusive); at most {@code limit}. */

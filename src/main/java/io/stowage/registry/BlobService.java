@@ -71,7 +71,7 @@ public class BlobService {
     @Transactional
     public void delete(String repository, Digest digest) {
         requireDeletion();
-        long repositoryId = repositories.requireId(repository);
+        long repositoryId = repositories.requireIdForWrite(repository);
         // Lock first: a manifest push referencing the blob holds a share lock on the link until it commits,
         // so the reference check below sees it.
         if (!blobs.lockLink(repositoryId, digest.toString())) {

@@ -87,7 +87,7 @@ public class ManifestService {
         }
         ParsedManifest manifest = parser.parse(payload, contentType);
 
-        long repositoryId = repositories.getOrCreate(repository);
+        long repositoryId = repositories.getOrCreateForWrite(repository);
         long totalSize = payload.length;
         List<NewManifest.Layer> layers = new ArrayList<>();
         List<Long> childIds = new ArrayList<>();
@@ -183,13 +183,11 @@ public class ManifestService {
     public void delete(String repository, String reference) {
         blobService.requireDeletion();
         Reference ref = Reference.parse(reference);
-        long repositoryId = repositories.requireId(repository);
         if (!ref.isDigest()) {
-            long untagged = tags.delete(repositoryId, ref.tag()).orElseThrow(() ->
-                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + ref.tag()));
-            gc.reviewManifests(List.of(untagged), properties.gc().reviewDelay(), false);
+            deleteTag(repository, ref.tag());
             return;
         }
+        long repositoryId = repositories.requireIdForWrite(repository);
         long manifestId = manifests.lockForDeletion(repositoryId, ref.digest().toString())
                 .orElseThrow(() -> new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref));
         List<String> parents = manifests.parentDigests(manifestId);
@@ -205,6 +203,21 @@ public class ManifestService {
         orphans.addAll(gc.referrerIds(repositoryId, ref.digest().toString()));
         manifests.delete(manifestId);
         gc.reviewManifests(orphans, delay, false);
+    }
+
+    /**
+     * Deletes a tag; the manifest stays, reviewed by the collector after the delay. Returns the digest the tag
+     * pointed to. {@code NAME_UNKNOWN} or {@code MANIFEST_UNKNOWN} when there is no such repository or tag.
+     */
+    @Transactional
+    public String deleteTag(String repository, String tag) {
+        blobService.requireDeletion();
+        Tags.validate(tag);
+        long repositoryId = repositories.requireIdForWrite(repository);
+        TagRecords.Untagged untagged = tags.delete(repositoryId, tag).orElseThrow(() ->
+                new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + tag));
+        gc.reviewManifests(List.of(untagged.manifestId()), properties.gc().reviewDelay(), false);
+        return untagged.digest();
     }
 
     private static void requireSize(Descriptor descriptor, long actual) {

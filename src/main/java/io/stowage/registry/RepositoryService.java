@@ -2,8 +2,14 @@ package io.stowage.registry;
 
 import io.stowage.metadata.RepositoryRecords;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** Looks up repositories by name, and creates them on first push. */
+/**
+ * Looks up repositories by name, and creates them on first push. Whatever changes a repository's content looks it up
+ * with a {@code ...ForWrite} method, in the transaction that makes the change: that holds off a deletion of the
+ * repository until the change commits, and makes a change that waited for a deletion see it (and create the
+ * repository anew, or find it unknown) instead of writing rows that point to a repository that is gone.
+ */
 @Service
 public class RepositoryService {
 
@@ -13,14 +19,29 @@ public class RepositoryService {
         this.repositories = repositories;
     }
 
-    /** The id of an existing repository, or {@code NAME_UNKNOWN}. */
-    public long requireId(String name) {
-        return repositories.findId(RepositoryName.validate(name))
-                .orElseThrow(() -> unknown(name));
+    /** The repository's id, created if needed, held against deletion until the transaction ends. */
+    public long getOrCreateForWrite(String name) {
+        holdForWrite(name);
+        return repositories.getOrCreate(name);
     }
 
-    public long getOrCreate(String name) {
-        return repositories.getOrCreate(RepositoryName.validate(name));
+    /** The id of an existing repository, held against deletion until the transaction ends; or {@code NAME_UNKNOWN}. */
+    public long requireIdForWrite(String name) {
+        holdForWrite(name);
+        return repositories.findId(name).orElseThrow(() -> unknown(name));
+    }
+
+    /**
+     * Holds the repository (existing or not) against deletion until the transaction ends; for a change that finds
+     * the repository another way, such as through its upload session.
+     */
+    public void holdForWrite(String name) {
+        RepositoryName.validate(name);
+        // Outside a transaction the lock would be released as soon as it is taken.
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("a repository is held for a write only inside a transaction");
+        }
+        repositories.lockNameShared(name);
     }
 
     public boolean exists(String name) {

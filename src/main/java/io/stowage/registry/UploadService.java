@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.BlobRecord;
@@ -66,9 +67,9 @@ public class UploadService {
     /** Opens an upload session. */
     public UploadStatus start(String repository, String digestAlgorithm) {
         String algorithm = Digest.requireSupportedAlgorithm(digestAlgorithm == null ? "sha256" : digestAlgorithm);
-        long repositoryId = repositories.getOrCreate(repository);
         UUID id = UUID.randomUUID();
-        uploads.insert(id, repositoryId, algorithm);
+        tx.executeWithoutResult(status ->
+                uploads.insert(id, repositories.getOrCreateForWrite(repository), algorithm));
         return new UploadStatus(id, 0);
     }
 
@@ -117,13 +118,15 @@ public class UploadService {
                         "upload content has digest " + actual + ", not " + digest);
             }
             String uploadRef = upload.storageRef();
-            long repositoryId = upload.repositoryId();
             long size = received;
-            String key = record(repositoryId, digest, received,
-                    () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
+            // The session goes with its repository: if that was deleted meanwhile, the upload is unknown now.
+            Recorded recorded = record(() -> {
+                repositories.holdForWrite(repository);
+                return require(repository, id).repositoryId();
+            }, digest, received, () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
             metrics.blobUploaded(RegistryMetrics.Arrival.CHUNKED, size);
             metrics.uploadCompleted(java.time.Duration.between(upload.startedAt(), java.time.Instant.now()));
-            return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
+            return discardDuplicate(recorded);
         } finally {
             lock.unlock();
         }
@@ -142,17 +145,19 @@ public class UploadService {
 
     /** A whole blob in one request (POST ?digest=). */
     public BlobRecord putMonolithic(String repository, Digest digest, Long contentLength, InputStream body) {
-        long repositoryId = repositories.getOrCreate(repository);
+        RepositoryName.validate(repository);
+        // Looked up (or created) only when the blob is recorded: a deletion meanwhile then leaves a fresh repository.
+        Supplier<Long> repositoryId = () -> repositories.getOrCreateForWrite(repository);
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
         UUID pin = blobs.find(digest.toString()).isPresent() ? pinIfStored(digest) : null;
-        String key;
+        Recorded recorded;
         if (pin != null) {
             // Stored already (and pinned, so the collector leaves it): verify what the client sent, without
             // writing it again.
             try {
                 hashing.transferTo(OutputStream.nullOutputStream());
                 verify(digest, hashing, contentLength);
-                key = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
+                recorded = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
                         .map(BlobRecord::storageKey).orElseThrow(), () -> gc.unpin(pin));
             } catch (IOException | RuntimeException e) {
                 releaseAfterFailure(pin, digest);
@@ -167,7 +172,8 @@ public class UploadService {
                 BlobStore.UploadWrite write = store.writeUpload(uploadId, null, 0, hashing);
                 verify(digest, hashing, contentLength);
                 long size = write.written();
-                key = record(repositoryId, digest, size, () -> commit(uploadId, write.state(), digest, size), () -> { });
+                recorded = record(repositoryId, digest, size, () -> commit(uploadId, write.state(), digest, size),
+                        () -> { });
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(uploadId, null);
                 if (e instanceof RuntimeException runtime) {
@@ -177,7 +183,7 @@ public class UploadService {
             }
         }
         metrics.blobUploaded(RegistryMetrics.Arrival.MONOLITHIC, hashing.count());
-        return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
+        return discardDuplicate(recorded);
     }
 
     /**
@@ -196,8 +202,8 @@ public class UploadService {
         if (!available) {
             return Optional.empty();
         }
-        long repositoryId = repositories.getOrCreate(repository);
         return tx.execute(status -> {
+            long repositoryId = repositories.getOrCreateForWrite(repository);
             gc.lockDigestShared(digest.toString());
             // The collector may have removed the blob since the check above.
             Optional<BlobRecord> blob = blobs.find(digest.toString());
@@ -241,10 +247,14 @@ public class UploadService {
      * Makes a blob visible in the repository: {@code store} commits the bytes and returns the object's key, under the
      * digest's shared lock, so that the collector cannot delete the object between the commit (which keeps an object
      * already there) and the row. The link is reviewed after the delay: a blob no manifest uses by then goes.
+     * {@code repository} gives the repository's id holding it for the write ({@link RepositoryService}); it comes
+     * first, before the bytes are committed. Returns the blob as recorded, read while the lock keeps the collector
+     * from deleting it, with the key of the object this upload committed.
      */
-    private String record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
-                          Runnable alsoInTransaction) {
+    private Recorded record(Supplier<Long> repository, Digest digest, long size, Supplier<String> commitBytes,
+                            Runnable alsoInTransaction) {
         return tx.execute(status -> {
+            long repositoryId = repository.get();
             gc.lockDigestShared(digest.toString());
             String key = commitBytes.get();
             blobs.insert(digest.toString(), size, key);
@@ -252,8 +262,12 @@ public class UploadService {
             gc.reviewLinks(repositoryId, List.of(digest.toString()), properties.gc().reviewDelay());
             blobs.link(repositoryId, digest.toString());
             alsoInTransaction.run();
-            return key;
+            return new Recorded(blobs.find(digest.toString()).orElseThrow(), key);
         });
+    }
+
+    /** A blob as recorded, and the key of the object an upload of it committed. */
+    private record Recorded(BlobRecord blob, String key) {
     }
 
     private long write(UploadRecord upload, ChunkRange range, Long contentLength, InputStream body) {
@@ -291,8 +305,10 @@ public class UploadService {
         }
         long received = offset + write.written();
         if (!uploads.advance(id, offset, received, write.state(), exportState(hasher))) {
-            throw new UploadRangeException(id, currentReceived(id),
-                    "another request wrote to this upload at the same time");
+            // Gone with its repository, or cancelled, while the chunk was written; its bytes are swept as orphans.
+            long current = uploads.findById(id).map(UploadRecord::received).orElseThrow(() ->
+                    new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload unknown: " + id));
+            throw new UploadRangeException(id, current, "another request wrote to this upload at the same time");
         }
         hashes.put(id, received, hasher);
         return received;
@@ -337,15 +353,16 @@ public class UploadService {
      * first, the object this upload wrote is referenced by nothing, so it is deleted. A store that returned the
      * recorded blob's own key (the filesystem's content-addressed one) wrote nothing new, and keeps it.
      */
-    private BlobRecord discardDuplicate(BlobRecord recorded, String key) {
-        if (!recorded.storageKey().equals(key)) {
+    private BlobRecord discardDuplicate(Recorded recorded) {
+        String key = recorded.key();
+        if (!recorded.blob().storageKey().equals(key)) {
             try {
                 store.delete(key);
             } catch (IOException | RuntimeException e) {
-                log.warn("Could not delete duplicate object {} of {}: {}", key, recorded.digest(), e.toString());
+                log.warn("Could not delete duplicate object {} of {}: {}", key, recorded.blob().digest(), e.toString());
             }
         }
-        return recorded;
+        return recorded.blob();
     }
 
     private void verify(Digest digest, HashingInputStream hashing, Long contentLength) {
@@ -377,10 +394,6 @@ public class UploadService {
     private UploadRecord require(String repository, UUID id) {
         return uploads.find(repository, id).orElseThrow(() ->
                 new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload unknown: " + id));
-    }
-
-    private long currentReceived(UUID id) {
-        return uploads.findById(id).map(UploadRecord::received).orElse(0L);
     }
 
     private ReentrantLock lockFor(UUID id) {

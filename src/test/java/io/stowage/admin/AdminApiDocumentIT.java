@@ -3,6 +3,7 @@ package io.stowage.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -35,6 +36,8 @@ class AdminApiDocumentIT extends AdminApiTestBase {
                 .forEach(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
         assertThat(documented).isEqualTo(mappedAdminEndpoints());
         assertThat(documented).contains("GET /api/v1/repositories/{name}", "PUT /api/v1/repositories/{name}",
+                "DELETE /api/v1/repositories/{name}", "GET /api/v1/repositories/{name}/-/tags",
+                "DELETE /api/v1/repositories/{name}/-/tags/{tag}",
                 "GET /api/v1/users", "POST /api/v1/users", "PATCH /api/v1/users/{username}",
                 "DELETE /api/v1/users/{username}", "POST /api/v1/robots", "GET /api/v1/robots",
                 "GET /api/v1/robots/{name}", "PATCH /api/v1/robots/{name}", "DELETE /api/v1/robots/{name}",
@@ -49,9 +52,13 @@ class AdminApiDocumentIT extends AdminApiTestBase {
         assertThat(createRobot.get("responses").propertyNames()).contains("201", "400", "401", "403", "409");
         assertThat(document.get("paths").get("/api/v1/users/{username}").get("delete").get("responses")
                 .propertyNames()).contains("204", "404", "409");
+        for (String path : List.of("/api/v1/repositories/{name}", "/api/v1/repositories/{name}/-/tags/{tag}")) {
+            assertThat(document.get("paths").get(path).get("delete").get("responses").propertyNames())
+                    .contains("204", "400", "401", "403", "404");
+        }
         assertThat(document.get("components").get("schemas").propertyNames()).contains("Error", "NewRobot",
                 "CreatedRobotView", "RobotView", "PolicyView", "UserView", "AuditEvents", "SigningKeyView",
-                "StorageSummary", "NamespaceStorage", "StorageFigures");
+                "StorageSummary", "NamespaceStorage", "StorageFigures", "RepositoryTags", "TagRecord");
     }
 
     /** {@code METHOD path} of every admin controller mapping, with {@code {*name}} written as OpenAPI writes it. */

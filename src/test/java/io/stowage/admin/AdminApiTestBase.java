@@ -16,6 +16,7 @@ import java.util.UUID;
 import io.stowage.RegistryTestBase;
 import io.stowage.auth.LoginThrottle;
 import io.stowage.auth.TokenAuth;
+import io.stowage.distribution.RegistryClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -131,6 +132,11 @@ abstract class AdminApiTestBase extends RegistryTestBase {
         HttpResponse<String> response = tokenResponse(authorization, scopes);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json(response).get("scope").asString();
+    }
+
+    /** A /v2/ client sending {@code authorization} (basic credentials, say) with every request. */
+    RegistryClient registry(String authorization) {
+        return new RegistryClient(http, path -> request(path).header("Authorization", authorization));
     }
 
     /** Pushes a one-layer image through /v2/ as {@code repository:tag}; returns the manifest's digest. */

@@ -1,0 +1,48 @@
+package io.stowage.admin;
+
+import io.stowage.auth.AccessPolicy;
+import io.stowage.auth.Actions;
+import io.stowage.auth.Identity;
+import io.stowage.registry.RepositoryName;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who may do what to a repository through the admin API. Administrators manage every repository and a user the
+ * repositories of their own namespace ({@code <username>/...}); reading what {@code /v2/} shows anyway (tags) needs
+ * only the right to pull. A caller who may not is refused before the repository is looked up, so a 404 never tells
+ * them that a repository does not exist.
+ */
+@Component
+class RepositoryPermissions {
+
+    private final AccessPolicy access;
+
+    RepositoryPermissions(AccessPolicy access) {
+        this.access = access;
+    }
+
+    /** Throws 400 for an invalid name, 403 unless the caller manages the repository. */
+    void requireManage(AdminCaller caller, String name) {
+        requireValidName(name);
+        Identity identity = caller.identity();
+        boolean owner = identity.kind() == Identity.Kind.USER && name.startsWith(identity.subject() + "/");
+        if (!caller.admin() && !owner) {
+            throw AdminException.forbidden("only administrators and the owner of its namespace may manage " + name);
+        }
+    }
+
+    /** Throws 400 for an invalid name, 403 unless the caller may pull from the repository. */
+    void requirePull(AdminCaller caller, String name) {
+        requireValidName(name);
+        if (!access.allowedActions(caller.identity(), name).contains(Actions.PULL)) {
+            throw AdminException.forbidden("pulling from " + name + " is not allowed");
+        }
+    }
+
+    private static void requireValidName(String name) {
+        if (!RepositoryName.isValid(name)) {
+            String shown = name.length() > 80 ? name.substring(0, 80) + "…" : name;
+            throw AdminException.invalid("invalid repository name: " + shown);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.stowage.admin;
+
+import java.util.List;
+import java.util.Map;
+
+import io.stowage.metadata.RepositoryRecords;
+import io.stowage.metadata.TagRecord;
+import io.stowage.metadata.TagRecords;
+import io.stowage.registry.ManifestService;
+import io.stowage.registry.RegistryException;
+import io.stowage.registry.Tags;
+import org.springframework.stereotype.Service;
+
+/**
+ * A repository's tags: listed by whoever may pull from it, deleted by whoever manages it. A tag is deleted exactly as
+ * {@code DELETE /v2/<name>/manifests/<tag>} deletes it, so the manifest it pointed to is reviewed by the garbage
+ * collector the same way.
+ */
+@Service
+public class TagAdministration {
+
+    private final RepositoryRecords repositories;
+    private final TagRecords tags;
+    private final ManifestService manifests;
+    private final RepositoryPermissions permissions;
+    private final AdminAudit audit;
+
+    TagAdministration(RepositoryRecords repositories, TagRecords tags, ManifestService manifests,
+                      RepositoryPermissions permissions, AdminAudit audit) {
+        this.repositories = repositories;
+        this.tags = tags;
+        this.manifests = manifests;
+        this.permissions = permissions;
+        this.audit = audit;
+    }
+
+    /** A page of tags in byte order of their names; {@code nextLast} is what to pass as {@code last} next, or null. */
+    public record TagPage(List<TagRecord> tags, String nextLast) {
+    }
+
+    /** Up to {@code n} tags (1 to {@value PageSize#MAX}, default {@value PageSize#DEFAULT}) after {@code last}. */
+    public TagPage list(AdminCaller caller, String repository, String last, String n) {
+        permissions.requirePull(caller, repository);
+        int limit = PageSize.parse(n);
+        String after = last == null || last.isEmpty() ? null : last;
+        if (after != null && !Tags.isValid(after)) {
+            throw AdminException.invalid("last must be a tag name");
+        }
+        long id = repositories.findId(repository)
+                .orElseThrow(() -> AdminException.notFound("no repository named " + repository));
+        List<TagRecord> rows = tags.listWithManifests(id, after, limit + 1);
+        if (rows.size() <= limit) {
+            return new TagPage(rows, null);
+        }
+        List<TagRecord> page = List.copyOf(rows.subList(0, limit));
+        return new TagPage(page, page.getLast().name());
+    }
+
+    /** Deletes the tag (the manifest stays, for the collector to review); recorded once committed. */
+    public void delete(AdminCaller caller, String repository, String tag) {
+        permissions.requireManage(caller, repository);
+        if (!Tags.isValid(tag)) {
+            throw AdminException.invalid("invalid tag: " + (tag.length() > 80 ? tag.substring(0, 80) + "…" : tag));
+        }
+        String digest;
+        try {
+            digest = manifests.deleteTag(repository, tag);
+        } catch (RegistryException e) {
+            throw AdminException.refused(e);
+        }
+        audit.record(caller, AdminAudit.TAG_DELETE, repository + ":" + tag, Map.of("digest", digest));
+    }
+}
