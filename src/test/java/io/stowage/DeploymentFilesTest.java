@@ -67,7 +67,7 @@ class DeploymentFilesTest {
         assertThat(user.substring(5).trim().split(":")[0]).isNotIn("root", "0");
         assertThat(run).anyMatch(line -> line.startsWith("HEALTHCHECK "));
         assertThat(run).anyMatch(line -> line.startsWith("VOLUME /var/lib/stowage"));
-        assertThat(run).anyMatch(line -> line.equals("EXPOSE 5000"));
+        assertThat(run).anyMatch(line -> line.equals("EXPOSE 5000 5001")); // the registry, and metrics and health
     }
 
     private static List<String> run(Map<String, String> environment, String... command) throws Exception {
