@@ -55,9 +55,12 @@ class UploadController {
                 return created(repository, mounted.get().digest());
             }
         } else if (digest != null) {
-            BlobRecord blob = uploads.putMonolithic(repository, Digest.parse(digest), contentLength(request),
+            Optional<BlobRecord> blob = uploads.putMonolithic(repository, Digest.parse(digest), contentLength(request),
                     request.getInputStream());
-            return created(repository, blob.digest());
+            if (blob.isPresent()) {
+                return created(repository, blob.get().digest());
+            }
+            // Collected while its bytes streamed (they were not kept): a session to send them to, as the spec allows.
         }
         UploadStatus status = uploads.start(repository, algorithm);
         return progress(ResponseEntity.accepted(), repository, status);

@@ -135,8 +135,12 @@ public class UploadService {
         }
     }
 
-    /** A whole blob in one request (POST ?digest=). */
-    public BlobRecord putMonolithic(String repository, Digest digest, Long contentLength, InputStream body) {
+    /**
+     * A whole blob in one request (POST ?digest=). Empty when the blob was stored already, so the bytes were only
+     * verified, not kept, and the collector deleted it before it could be linked: the client then sends them again
+     * through an upload session, as the spec has clients do when a registry answers a single POST with 202.
+     */
+    public Optional<BlobRecord> putMonolithic(String repository, Digest digest, Long contentLength, InputStream body) {
         long repositoryId = repositories.getOrCreate(repository);
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
         Optional<BlobRecord> existing = blobs.find(digest.toString());
@@ -150,10 +154,10 @@ public class UploadService {
             }
             verify(digest, hashing, contentLength);
             key = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
-                    .map(BlobRecord::storageKey)
-                    // The collector deleted it meanwhile, and the bytes were not kept: the client sends them again.
-                    .orElseThrow(() -> new RegistryException(ErrorCode.UNAVAILABLE,
-                            "blob " + digest + " was being garbage-collected; retry the upload")), () -> { });
+                    .map(BlobRecord::storageKey).orElse(null), () -> { });
+            if (key == null) {
+                return Optional.empty();
+            }
         } else {
             String uploadId = UUID.randomUUID().toString();
             try {
@@ -169,7 +173,7 @@ public class UploadService {
                 throw new UncheckedIOException((IOException) e);
             }
         }
-        return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
+        return Optional.of(discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key));
     }
 
     /**
@@ -205,12 +209,16 @@ public class UploadService {
      * Makes a blob visible in the repository: {@code store} commits the bytes and returns the object's key, under the
      * digest's shared lock, so that the collector cannot delete the object between the commit (which keeps an object
      * already there) and the row. The link is reviewed after the delay: a blob no manifest uses by then goes.
+     * Null, and nothing recorded, when {@code commitBytes} has no object to give (null).
      */
     private String record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
                           Runnable alsoInTransaction) {
         return tx.execute(status -> {
             gc.lockDigestShared(digest.toString());
             String key = commitBytes.get();
+            if (key == null) {
+                return null;
+            }
             blobs.insert(digest.toString(), size, key);
             // Before the link: a collector holding the review has then finished with the old link.
             gc.reviewLinks(repositoryId, List.of(digest.toString()), properties.gc().reviewDelay());
