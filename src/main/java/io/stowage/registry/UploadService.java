@@ -116,9 +116,8 @@ public class UploadService {
             String uploadRef = upload.storageRef();
             long repositoryId = upload.repositoryId();
             long size = received;
-            String key = record(repositoryId, digest, received,
-                    () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id));
-            return discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key);
+            return discardDuplicate(record(repositoryId, digest, received,
+                    () -> commit(id.toString(), uploadRef, digest, size), () -> uploads.delete(id)));
         } finally {
             lock.unlock();
         }
@@ -144,7 +143,7 @@ public class UploadService {
         long repositoryId = repositories.getOrCreate(repository);
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
         Optional<BlobRecord> existing = blobs.find(digest.toString());
-        String key;
+        Recorded recorded;
         if (existing.isPresent()) {
             // Stored already: verify what the client sent, but do not write it again.
             try {
@@ -153,9 +152,9 @@ public class UploadService {
                 throw new UncheckedIOException(e);
             }
             verify(digest, hashing, contentLength);
-            key = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
+            recorded = record(repositoryId, digest, hashing.count(), () -> blobs.find(digest.toString())
                     .map(BlobRecord::storageKey).orElse(null), () -> { });
-            if (key == null) {
+            if (recorded == null) {
                 return Optional.empty();
             }
         } else {
@@ -164,7 +163,8 @@ public class UploadService {
                 BlobStore.UploadWrite write = store.writeUpload(uploadId, null, 0, hashing);
                 verify(digest, hashing, contentLength);
                 long size = write.written();
-                key = record(repositoryId, digest, size, () -> commit(uploadId, write.state(), digest, size), () -> { });
+                recorded = record(repositoryId, digest, size, () -> commit(uploadId, write.state(), digest, size),
+                        () -> { });
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(uploadId, null);
                 if (e instanceof RuntimeException runtime) {
@@ -173,7 +173,7 @@ public class UploadService {
                 throw new UncheckedIOException((IOException) e);
             }
         }
-        return Optional.of(discardDuplicate(blobs.find(digest.toString()).orElseThrow(), key));
+        return Optional.of(discardDuplicate(recorded));
     }
 
     /**
@@ -211,8 +211,8 @@ public class UploadService {
      * already there) and the row. The link is reviewed after the delay: a blob no manifest uses by then goes.
      * Null, and nothing recorded, when {@code commitBytes} has no object to give (null).
      */
-    private String record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
-                          Runnable alsoInTransaction) {
+    private Recorded record(long repositoryId, Digest digest, long size, java.util.function.Supplier<String> commitBytes,
+                            Runnable alsoInTransaction) {
         return tx.execute(status -> {
             gc.lockDigestShared(digest.toString());
             String key = commitBytes.get();
@@ -224,8 +224,14 @@ public class UploadService {
             gc.reviewLinks(repositoryId, List.of(digest.toString()), properties.gc().reviewDelay());
             blobs.link(repositoryId, digest.toString());
             alsoInTransaction.run();
-            return key;
+            // Read under the lock: once it is released, the collector may take the blob (its link is due at once
+            // with a delay of 0) before another read would find it.
+            return new Recorded(blobs.find(digest.toString()).orElseThrow(), key);
         });
+    }
+
+    /** The blob row an upload made visible, and the key of the object the upload committed. */
+    private record Recorded(BlobRecord blob, String key) {
     }
 
     private long write(UploadRecord upload, ChunkRange range, Long contentLength, InputStream body) {
@@ -309,7 +315,9 @@ public class UploadService {
      * first, the object this upload wrote is referenced by nothing, so it is deleted. A store that returned the
      * recorded blob's own key (the filesystem's content-addressed one) wrote nothing new, and keeps it.
      */
-    private BlobRecord discardDuplicate(BlobRecord recorded, String key) {
+    private BlobRecord discardDuplicate(Recorded upload) {
+        BlobRecord recorded = upload.blob();
+        String key = upload.key();
         if (!recorded.storageKey().equals(key)) {
             try {
                 store.delete(key);
