@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** {@link StoredObjects} of the filesystem backend: files under {@code blobs/} and {@code uploads/}. */
-record FilesystemStoredObjects(Path root) implements StoredObjects {
+public record FilesystemStoredObjects(Path root) implements StoredObjects {
 
     @Override
     public List<String> holding(byte[] content) {
