@@ -205,6 +205,10 @@ public class GarbageCollector implements SchedulingConfigurer {
                 }
                 Optional<ManifestRow> found = records.manifest(id, !options.dryRun());
                 if (found.isEmpty()) {
+                    // Deleted by digest or with its repository meanwhile: nothing is left to review.
+                    if (!options.dryRun()) {
+                        records.dropManifestReview(id, review.get());
+                    }
                     return;
                 }
                 ManifestRow manifest = found.get();

@@ -135,11 +135,11 @@ public class GcRecords {
                 .query(Boolean.class).single();
     }
 
-    // ---- due work; a null scope means everything
+    // ---- due work; a null scope means everything (reviews of manifests deleted meanwhile only then)
 
     public List<Long> dueManifestReviews(int limit, boolean ignoreDelay, Long[] repositories) {
         return jdbc.sql("""
-                select r.manifest_id from gc_manifest_reviews r join manifests m on m.id = r.manifest_id
+                select r.manifest_id from gc_manifest_reviews r left join manifests m on m.id = r.manifest_id
                 where (? or r.review_after <= now()) and (not ? or m.repository_id = any(?))
                 order by r.review_after limit ?""")
                 .param(ignoreDelay).param(repositories != null).param(repositories == null ? new Long[0] : repositories).param(limit).query(Long.class).list();
@@ -252,8 +252,10 @@ public class GcRecords {
                 .param(manifest.repositoryId()).param(manifest.subjectDigest()).query(Boolean.class).single();
     }
 
+    /** Deletes the manifest and its review (which no foreign key cascades: queueing one must not lock the row). */
     public void deleteManifest(long manifestId) {
         jdbc.sql("delete from manifests where id = ?").param(manifestId).update();
+        jdbc.sql("delete from gc_manifest_reviews where manifest_id = ?").param(manifestId).update();
     }
 
     /** Blobs (config and layers) the manifest references. */

@@ -65,22 +65,32 @@ public class ManifestRecords {
 
     /**
      * Records a manifest with its references. Returns its id; if the repository already holds the same
-     * digest, nothing is written and the existing id is returned.
+     * digest, nothing is written and the existing id is returned, the row locked against deletion until the
+     * transaction ends (as {@link #lockExisting} locks an index's children): the caller is about to tag it, and a
+     * tag must not point at a manifest that the collector or a delete by digest removes under it. If one of them
+     * removed it meanwhile, it is inserted anew.
      */
     public long insert(NewManifest manifest) {
-        Optional<Long> inserted = jdbc.sql("""
-                insert into manifests (repository_id, digest, media_type, artifact_type, payload, config_digest,
-                                       subject_digest, annotations, total_size)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (repository_id, digest) do nothing
-                returning id""")
-                .param(manifest.repositoryId()).param(manifest.digest()).param(manifest.mediaType())
-                .param(manifest.artifactType()).param(manifest.payload()).param(manifest.configDigest())
-                .param(manifest.subjectDigest()).param(manifest.annotationsJson()).param(manifest.totalSize())
-                .query(Long.class).optional();
-        if (inserted.isEmpty()) {
-            return jdbc.sql("select id from manifests where repository_id = ? and digest = ?")
-                    .param(manifest.repositoryId()).param(manifest.digest()).query(Long.class).single();
+        Optional<Long> inserted;
+        while (true) {
+            inserted = jdbc.sql("""
+                    insert into manifests (repository_id, digest, media_type, artifact_type, payload, config_digest,
+                                           subject_digest, annotations, total_size)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict (repository_id, digest) do nothing
+                    returning id""")
+                    .param(manifest.repositoryId()).param(manifest.digest()).param(manifest.mediaType())
+                    .param(manifest.artifactType()).param(manifest.payload()).param(manifest.configDigest())
+                    .param(manifest.subjectDigest()).param(manifest.annotationsJson()).param(manifest.totalSize())
+                    .query(Long.class).optional();
+            if (inserted.isPresent()) {
+                break;
+            }
+            Optional<Long> existing = jdbc.sql("select id from manifests where repository_id = ? and digest = ? for share")
+                    .param(manifest.repositoryId()).param(manifest.digest()).query(Long.class).optional();
+            if (existing.isPresent()) {
+                return existing.get();
+            }
         }
         long id = inserted.get();
         List<NewManifest.Layer> layers = manifest.layers();

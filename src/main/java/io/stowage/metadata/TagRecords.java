@@ -16,17 +16,33 @@ public class TagRecords {
         this.jdbc = jdbc;
     }
 
-    /** Points a tag at a manifest, creating or moving it; the manifest it pointed to before, if it moved. */
+    /**
+     * Points a tag at a manifest, creating or moving it; the manifest it pointed to before, if it moved. Under
+     * concurrent pushes of the same tag, each push learns exactly the manifest it moved the tag away from: a locked
+     * read then an update, or an insert that fails over to them when another push created the tag meanwhile (an
+     * upsert would move a tag created after the read without saying from where, and that manifest would never be
+     * reviewed for collection).
+     */
     public Optional<Long> put(long repositoryId, String name, long manifestId) {
-        Optional<Long> previous = jdbc.sql("select manifest_id from tags where repository_id = ? and name = ? for update")
-                .param(repositoryId).param(name).query(Long.class).optional();
-        jdbc.sql("""
-                insert into tags (repository_id, name, manifest_id) values (?, ?, ?)
-                on conflict (repository_id, name)
-                do update set manifest_id = excluded.manifest_id, updated_at = now()
-                where tags.manifest_id <> excluded.manifest_id""")
-                .param(repositoryId).param(name).param(manifestId).update();
-        return previous.filter(id -> id != manifestId);
+        while (true) {
+            Optional<Long> previous = jdbc.sql("select manifest_id from tags where repository_id = ? and name = ? for update")
+                    .param(repositoryId).param(name).query(Long.class).optional();
+            if (previous.isPresent()) {
+                if (previous.get() == manifestId) {
+                    return Optional.empty();
+                }
+                jdbc.sql("update tags set manifest_id = ?, updated_at = now() where repository_id = ? and name = ?")
+                        .param(manifestId).param(repositoryId).param(name).update();
+                return previous;
+            }
+            int inserted = jdbc.sql("""
+                    insert into tags (repository_id, name, manifest_id) values (?, ?, ?)
+                    on conflict (repository_id, name) do nothing""")
+                    .param(repositoryId).param(name).param(manifestId).update();
+            if (inserted > 0) {
+                return Optional.empty();
+            }
+        }
     }
 
     /** The manifest a deleted tag pointed to. */
