@@ -127,7 +127,13 @@ public record StowageProperties(
      *     {@code access_type=offline}) stays valid
      * @param publicRepositories patterns ({@code *} stands for any characters) of repositories anyone may pull, on
      *     top of those made public through the admin API
-     * @param trustedIssuers other token issuers whose tokens are accepted, each with its public keys
+     * @param trustedIssuers other token servers (docker_auth, an IdP, another Stowage with its own issuer name) whose
+     *     tokens are accepted too, for exactly the {@code access} they carry: {@code [i].issuer} is their {@code iss}
+     *     (not {@code stowage.auth.issuer}), {@code [i].keys} a file with their public keys, read at start (a missing
+     *     or unusable file stops Stowage): a JWK set (e.g. their {@code /auth/jwks.json}) or PEM certificates /
+     *     public keys as distribution's {@code rootcertbundle}. Tokens must be RS256/384/512 (RSA of at least 2048
+     *     bits) or ES256/ES384, with the {@code kid} of a JWK, or the libtrust key ID or RFC 7638 thumbprint of a PEM
+     *     key (PEM keys are also tried for tokens without {@code kid})
      * @param loginBackoff how failed sign-ins slow down further attempts
      * @param admin the first administrator, created at first start
      */

@@ -109,7 +109,7 @@ public class GcRecords {
 
     /**
      * Claims a manifest's review for this transaction, without waiting: false if another worker has it, if its
-     * repository is being deleted ({@link #claimRepository}), or if the manifest is gone.
+     * repository is being deleted ({@link #claimRepository}). A review whose manifest is gone is claimed too, to go.
      */
     public boolean tryLockManifest(long manifestId) {
         return jdbc.sql("""
@@ -117,7 +117,9 @@ public class GcRecords {
                        and pg_try_advisory_xact_lock(hashtextextended(?, 0))
                 from manifests where id = ?""")
                 .param(REPOSITORY).param("manifest:" + manifestId).param(manifestId)
-                .query(Boolean.class).optional().orElse(false);
+                .query(Boolean.class).optional()
+                // Gone (deleted by digest or with its repository): the review is claimed, to be dropped.
+                .orElseGet(() -> tryLock("manifest:" + manifestId));
     }
 
     /**
