@@ -20,8 +20,15 @@ public class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
-    BlobStore blobStore(StowageProperties properties, MeterRegistry registry) throws IOException {
-        return new MeteredBlobStore(backend(properties), registry);
+    BlobStore blobStore(StowageProperties properties, MeterRegistry registry) {
+        try {
+            return new MeteredBlobStore(backend(properties), registry);
+        } catch (IOException | RuntimeException e) {
+            StowageProperties.Storage storage = properties.storage();
+            throw new StorageUnavailableException("Blob storage (stowage.storage.type=" + storage.type().name()
+                    .toLowerCase(java.util.Locale.ROOT) + (storage.type() == StowageProperties.StorageType.S3
+                    ? ", bucket " + storage.s3().bucket() : ", root " + properties.filesystemRoot()) + ") cannot be used", e);
+        }
     }
 
     private static BlobStore backend(StowageProperties properties) throws IOException {
@@ -32,9 +39,6 @@ public class StorageConfiguration {
             }
             case S3 -> {
                 StowageProperties.S3 s3 = properties.storage().s3();
-                if (s3.bucket() == null || s3.bucket().isBlank()) {
-                    throw new IllegalStateException("stowage.storage.type=s3 needs stowage.storage.s3.bucket");
-                }
                 S3Connection connection = new S3Connection(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(),
                         s3.pathStyle());
                 S3BlobStore store = new S3BlobStore(connection.client(), connection.presigner(), s3.bucket(),

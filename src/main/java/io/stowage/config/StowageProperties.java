@@ -37,6 +37,12 @@ public record StowageProperties(
      */
     public record Storage(@DefaultValue("filesystem") StorageType type, @DefaultValue Filesystem filesystem,
                           @DefaultValue S3 s3) {
+
+        public Storage {
+            if (type == StorageType.S3 && (s3.bucket() == null || s3.bucket().isBlank())) {
+                throw new IllegalArgumentException("stowage.storage.type=s3 needs stowage.storage.s3.bucket");
+            }
+        }
     }
 
     /** Backends for blob bytes. */
