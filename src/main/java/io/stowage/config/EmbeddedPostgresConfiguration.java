@@ -37,6 +37,9 @@ public class EmbeddedPostgresConfiguration {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(cluster)
                 .setCleanDataDirectory(false)
+                // Stopped as a bean, after the web server: the library's own shutdown hook would stop PostgreSQL at
+                // the SIGTERM, under the requests that graceful shutdown lets finish.
+                .setRegisterShutdownHook(false)
                 .setServerConfig("max_connections", "200")
                 // The library starts PostgreSQL for throwaway test databases (-F, asynchronous commit); this is
                 // the registry's metadata, so it must survive a crash like the blobs do.

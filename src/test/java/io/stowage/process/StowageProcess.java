@@ -105,6 +105,15 @@ final class StowageProcess implements AutoCloseable {
         throw new IllegalStateException("no VmHWM for " + process.pid());
     }
 
+    /** SIGTERM, as an orchestrator stops a container, and the exit status once the process is gone. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Stowage did not stop within 90 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     /** kill -9: no shutdown hooks, no flushing; what a power cut or the OOM killer does to the JVM. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
