@@ -2,10 +2,10 @@ package io.stowage.admin;
 
 import java.io.IOException;
 
+import io.stowage.web.RewrittenPathRequest;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -37,7 +37,7 @@ class RepositoryPathFilter extends OncePerRequestFilter {
         int end = nameEnd(path);
         String name = path.substring(REPOSITORIES.length(), end);
         String rewritten = REPOSITORIES + name.replace("/", "%2F") + path.substring(end);
-        chain.doFilter(new RewrittenRequest(request, rewritten), response);
+        chain.doFilter(new RewrittenPathRequest(request, rewritten), response);
     }
 
     private static String path(HttpServletRequest request) {
@@ -52,34 +52,5 @@ class RepositoryPathFilter extends OncePerRequestFilter {
         int end = path.indexOf(SEPARATOR, REPOSITORIES.length());
         boolean nested = end > REPOSITORIES.length() && path.lastIndexOf('/', end - 1) >= REPOSITORIES.length();
         return nested ? end : -1;
-    }
-
-    private static final class RewrittenRequest extends HttpServletRequestWrapper {
-        private final String path;
-
-        RewrittenRequest(HttpServletRequest request, String path) {
-            super(request);
-            this.path = path;
-        }
-
-        @Override
-        public String getRequestURI() {
-            return getContextPath() + path;
-        }
-
-        @Override
-        public String getServletPath() {
-            return path;
-        }
-
-        @Override
-        public String getPathInfo() {
-            return null;
-        }
-
-        @Override
-        public StringBuffer getRequestURL() {
-            return new StringBuffer(getScheme() + "://" + getServerName() + ":" + getServerPort() + getRequestURI());
-        }
     }
 }

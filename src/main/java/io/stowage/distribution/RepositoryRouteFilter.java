@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.stowage.web.RewrittenPathRequest;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -51,38 +51,6 @@ public class RepositoryRouteFilter extends OncePerRequestFilter {
         }
         request.setAttribute(NAME, route.group(1));
         request.setAttribute(RESOURCE, route.group(2));
-        chain.doFilter(new RoutedRequest(request, PREFIX + "/" + route.group(2)), response);
-    }
-
-    private static final class RoutedRequest extends HttpServletRequestWrapper {
-        private final String path;
-
-        RoutedRequest(HttpServletRequest request, String path) {
-            super(request);
-            this.path = path;
-        }
-
-        @Override
-        public String getRequestURI() {
-            return getContextPath() + path;
-        }
-
-        @Override
-        public String getServletPath() {
-            return path;
-        }
-
-        @Override
-        public String getPathInfo() {
-            return null;
-        }
-
-        @Override
-        public StringBuffer getRequestURL() {
-            StringBuffer url = new StringBuffer();
-            url.append(getScheme()).append("://").append(getServerName()).append(':').append(getServerPort())
-                    .append(getRequestURI());
-            return url;
-        }
+        chain.doFilter(new RewrittenPathRequest(request, PREFIX + "/" + route.group(2)), response);
     }
 }

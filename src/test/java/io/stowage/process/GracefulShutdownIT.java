@@ -2,7 +2,6 @@ package io.stowage.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,7 +47,7 @@ class GracefulShutdownIT {
             location = started.headers().firstValue("Location").orElseThrow();
             // About 2.5 s of body at 1.6 MiB/s: SIGTERM comes while it streams.
             chunk = http.sendAsync(HttpRequest.newBuilder(URI.create(node.baseUrl() + location))
-                    .method("PATCH", throttled(Arrays.copyOf(content, first)))
+                    .method("PATCH", ThrottledBody.of(content, 0, first, 32 * 1024))
                     .header("Content-Range", "0-" + (first - 1)).timeout(Duration.ofMinutes(1)).build(),
                     HttpResponse.BodyHandlers.ofString());
             Thread.sleep(800);
@@ -85,20 +83,5 @@ class GracefulShutdownIT {
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(pulled.body()).isEqualTo(content);
         }
-    }
-
-    private static HttpRequest.BodyPublisher throttled(byte[] bytes) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() ->
-                new ByteArrayInputStream(bytes) {
-                    @Override
-                    public synchronized int read(byte[] b, int off, int len) {
-                        try {
-                            TimeUnit.MILLISECONDS.sleep(20);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return super.read(b, off, Math.min(len, 32 * 1024));
-                    }
-                }), bytes.length);
     }
 }

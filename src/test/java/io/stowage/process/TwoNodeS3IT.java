@@ -14,14 +14,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import io.stowage.storage.s3.S3TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -151,7 +149,7 @@ class TwoNodeS3IT {
 
             // The rest, slowly (about 3 MiB/s), so that the node dies in the middle of it.
             CompletableFuture<HttpResponse<Void>> rest = http.sendAsync(HttpRequest.newBuilder(uri(doomed, location))
-                    .method("PATCH", throttled(content, first, content.length - first))
+                    .method("PATCH", ThrottledBody.of(content, first, content.length - first, 64 * 1024))
                     .header("Content-Range", first + "-" + (content.length - 1)).build(),
                     HttpResponse.BodyHandlers.discarding());
             Thread.sleep(1500);
@@ -231,20 +229,5 @@ class TwoNodeS3IT {
 
     private static String sha256(byte[] content) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    }
-
-    private static HttpRequest.BodyPublisher throttled(byte[] content, int offset, int length) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() ->
-                new java.io.ByteArrayInputStream(Arrays.copyOfRange(content, offset, offset + length)) {
-                    @Override
-                    public synchronized int read(byte[] b, int off, int len) {
-                        try {
-                            TimeUnit.MILLISECONDS.sleep(20);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return super.read(b, off, Math.min(len, 64 * 1024));
-                    }
-                }), length);
     }
 }
