@@ -98,9 +98,10 @@ public class RepositoryRecords {
 
     /** The repository's settings, if it exists. */
     public Optional<RepositoryRecord> find(String name) {
-        return jdbc.sql("select id, name, visibility, description from repositories where name = ?").param(name)
+        return jdbc.sql("select id, name, visibility, description, pull_count, pulled_at from repositories "
+                        + "where name = ?").param(name)
                 .query((rs, row) -> new RepositoryRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4)))
+                        rs.getString(4), rs.getLong(5), instant(rs.getTimestamp(6))))
                 .optional();
     }
 
@@ -114,5 +115,9 @@ public class RepositoryRecords {
         jdbc.sql("""
                 update repositories set visibility = coalesce(?, visibility), description = coalesce(?, description)
                 where id = ?""").param(visibility).param(description).param(id).update();
+    }
+
+    static java.time.Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 }
