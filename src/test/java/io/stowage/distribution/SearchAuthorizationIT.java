@@ -4,6 +4,7 @@ import static io.stowage.distribution.RegistryClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -110,6 +111,26 @@ class SearchAuthorizationIT extends RegistryTestBase {
                 "registry:catalog:search")))).containsExactlyInAnyOrder(bobsPublic);
         assertThat(search(client("Bearer " + token(bob, "registry:catalog:*"))))
                 .containsExactlyInAnyOrder(bobsPrivate, bobsPublic);
+    }
+
+    /** As the docker daemon does after {@code docker login}: the refresh token traded for the search scope. */
+    @Test
+    void aRefreshTokenTradedForTheSearchScopeWorks() {
+        pushRepositories();
+        HttpResponse<String> login = client(basic(alice, password(alice)))
+                .get("/auth/token?service=stowage&client_id=docker&offline_token=true");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String refreshToken = json(login.body()).get("refresh_token").asString();
+        String form = "grant_type=refresh_token&service=stowage&client_id=docker&scope="
+                + URLEncoder.encode("registry:catalog:search", StandardCharsets.UTF_8) + "&refresh_token="
+                + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8);
+        HttpResponse<String> traded = client(null).send(request("/auth/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        assertThat(traded.statusCode()).as(traded.body()).isEqualTo(200);
+        String token = json(traded.body()).get("access_token").asString();
+
+        assertThat(search(client("Bearer " + token))).containsExactlyInAnyOrder(alicesPrivate, bobsPublic);
     }
 
     @Test
