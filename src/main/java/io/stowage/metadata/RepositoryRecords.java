@@ -97,7 +97,8 @@ public class RepositoryRecords {
      */
     public List<RepositoryMatch> search(String query, int limit, long offset, RepositoryFilter filter) {
         var statement = jdbc.sql("select r.name, r.description, r.pull_count from repositories r where "
-                        + MATCHES.formatted(filter.condition("r")) + " order by r.pull_count desc, r.name limit ? offset ?")
+                        + MATCHES.formatted(filter.condition("r"))
+                        + " order by r.pull_count desc, r.name limit ? offset ?")
                 .param(query).param(query);
         return filter.bind(statement).param(limit).param(offset)
                 .query((rs, row) -> new RepositoryMatch(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
@@ -105,7 +106,8 @@ public class RepositoryRecords {
 
     /** How many repositories {@link #search} finds in all. */
     public long countMatches(String query, RepositoryFilter filter) {
-        var statement = jdbc.sql("select count(*) from repositories r where " + MATCHES.formatted(filter.condition("r")))
+        var statement = jdbc.sql("select count(*) from repositories r where "
+                        + MATCHES.formatted(filter.condition("r")))
                 .param(query).param(query);
         return filter.bind(statement).query(Long.class).single();
     }

@@ -8,6 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.metadata.PullRecords;
 import io.stowage.metadata.PullRecords.Pulls;
 import org.slf4j.Logger;
@@ -27,6 +30,7 @@ public class PullTally implements SmartLifecycle {
 
     private final ConcurrentHashMap<Long, Tally> pending = new ConcurrentHashMap<>();
     private final PullRecords records;
+    private final Counter flushFailures;
     private ScheduledExecutorService flusher;
 
     private record Tally(long count, Instant last) {
@@ -35,8 +39,12 @@ public class PullTally implements SmartLifecycle {
         }
     }
 
-    public PullTally(PullRecords records) {
+    public PullTally(PullRecords records, MeterRegistry meters) {
         this.records = records;
+        Gauge.builder("stowage.pulls.pending", pending, ConcurrentHashMap::size)
+                .description("Manifests whose pulls this node has counted but not yet written").register(meters);
+        flushFailures = Counter.builder("stowage.pulls.flush.failures")
+                .description("Pull count flushes that failed (their counts wait for the next)").register(meters);
     }
 
     /** One pull of the manifest (by its row id), to be written with the next flush. */
@@ -61,6 +69,7 @@ public class PullTally implements SmartLifecycle {
         try {
             records.add(batch);
         } catch (RuntimeException e) {
+            flushFailures.increment();
             log.warn("Could not write {} manifests' pull counts; retrying with the next flush", batch.size(), e);
             batch.forEach(p -> add(p.manifestId(), new Tally(p.count(), p.last())));
         }

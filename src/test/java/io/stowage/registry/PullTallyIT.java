@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stowage.RegistryTestBase;
 import io.stowage.distribution.RegistryClient;
 import io.stowage.distribution.RegistryClient.Manifest;
@@ -30,6 +32,8 @@ class PullTallyIT extends RegistryTestBase {
     private PullRecords records;
     @Autowired
     private JdbcClient jdbc;
+    @Autowired
+    private MeterRegistry meters;
 
     @Test
     void manifestGetsAreCountedPerManifestAndRepositoryAfterAFlush() {
@@ -89,6 +93,7 @@ class PullTallyIT extends RegistryTestBase {
             }
             assertThat(manifestPulls(name, manifest.digest())).as("before the flush").isZero();
             assertThat(tally.pendingManifests()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.get("stowage.pulls.pending").gauge().value()).isGreaterThanOrEqualTo(1);
 
             tally.flush();
 
@@ -103,8 +108,8 @@ class PullTallyIT extends RegistryTestBase {
         String name = uniqueRepository("pulls-nodes");
         Manifest manifest = registry.pushImage(name, "v1");
         long id = manifestId(name, manifest.digest());
-        PullTally first = new PullTally(records);
-        PullTally second = new PullTally(records);
+        PullTally first = new PullTally(records, new SimpleMeterRegistry());
+        PullTally second = new PullTally(records, new SimpleMeterRegistry());
 
         Thread a = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 1000; i++) {
