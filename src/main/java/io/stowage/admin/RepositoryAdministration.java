@@ -1,5 +1,6 @@
 package io.stowage.admin;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,9 +41,13 @@ public class RepositoryAdministration {
         this.audit = audit;
     }
 
-    /** A repository's settings, and the storage it occupies, as the admin API shows them. */
+    /**
+     * A repository's settings, the storage it occupies, and its manifests' pulls (written every few seconds, so up to
+     * that much behind), as the admin API shows them.
+     */
     public record RepositorySettings(String name, String visibility, String description,
-                                     StorageAdministration.StorageFigures storage) {
+                                     StorageAdministration.StorageFigures storage, long pulls,
+                                     Instant lastPulledAt) {
     }
 
     /** The settings to change; a missing (null) field stays as it is. */
@@ -99,6 +104,6 @@ public class RepositoryAdministration {
 
     private RepositorySettings settings(RepositoryRecord record) {
         return new RepositorySettings(record.name(), record.visibility(), record.description(),
-                storage.repository(record.id()));
+                storage.repository(record.id()), record.pulls(), record.lastPulledAt());
     }
 }

@@ -31,9 +31,12 @@ public class AccessPolicy {
     public Access grant(Identity identity, ResourceScope scope) {
         List<String> granted = new ArrayList<>();
         if (scope.type().equals("registry") && scope.name().equals("catalog")) {
-            // Everyone may ask for the catalog: it lists only what the caller may pull.
+            // Everyone may ask for the catalog and the search: they list only what the caller may pull.
             if (scope.actions().contains(Actions.ALL)) {
                 granted.add(Actions.ALL);
+            }
+            if (scope.actions().contains(Actions.SEARCH)) {
+                granted.add(Actions.SEARCH);
             }
         } else if (scope.type().equals("repository")) {
             Set<String> allowed = allowedActions(identity, scope.name());

@@ -11,6 +11,8 @@ public final class Actions {
     public static final String PUSH = "push";
     public static final String DELETE = "delete";
     public static final String ALL = "*";
+    /** The action on {@code registry:catalog} the docker daemon asks for to search (not a repository action). */
+    public static final String SEARCH = "search";
     public static final List<String> REPOSITORY = List.of(PULL, PUSH, DELETE);
 
     private Actions() {

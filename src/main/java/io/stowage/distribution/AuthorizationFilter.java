@@ -65,7 +65,7 @@ class AuthorizationFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = path(request);
-        return !path.equals("/v2") && !path.startsWith("/v2/");
+        return !path.equals("/v2") && !path.startsWith("/v2/") && !path.equals(RequiredAccess.SEARCH_PATH);
     }
 
     @Override
@@ -87,7 +87,8 @@ class AuthorizationFilter extends OncePerRequestFilter {
                 (String) request.getAttribute(RepositoryRouteFilter.RESOURCE));
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization == null || authorization.isBlank()) {
-            if (isPublicPull(required)) {
+            if (isPublicPull(required) || required.isSearch()) {
+                // A search lists what the caller may pull: for anonymous callers, the public repositories.
                 pass(request, response, chain, new Caller("", address, () -> policy.readable(Identity.ANONYMOUS)));
             } else {
                 challenge(request, response, required, null, "authentication required");
@@ -181,7 +182,7 @@ class AuthorizationFilter extends OncePerRequestFilter {
     /** Whether the access rules, as they stand now, let the identity do what the request needs. */
     private boolean allowedNow(Identity identity, RequiredAccess required) {
         if (required.authenticationOnly() || "registry".equals(required.type())) {
-            return true; // the catalog is open to every caller; it lists only what they may pull
+            return true; // the catalog and the search are open to every caller; they list only what they may pull
         }
         return policy.allowedActions(identity, required.name()).containsAll(required.actions());
     }

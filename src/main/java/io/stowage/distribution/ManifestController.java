@@ -14,6 +14,7 @@ import io.stowage.metadata.ManifestRecord;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.ManifestService;
+import io.stowage.registry.PullTally;
 import io.stowage.registry.RegistryMetrics;
 import io.stowage.registry.Reference;
 import io.stowage.registry.RegistryException;
@@ -39,10 +40,12 @@ class ManifestController {
     private final StowageProperties properties;
     private final AuditLog audit;
     private final RegistryMetrics metrics;
+    private final PullTally pulls;
 
     ManifestController(ManifestService manifests, StowageProperties properties, AuditLog audit,
-                       RegistryMetrics metrics) {
+                       RegistryMetrics metrics, PullTally pulls) {
         this.metrics = metrics;
+        this.pulls = pulls;
         this.manifests = manifests;
         this.properties = properties;
         this.audit = audit;
@@ -57,6 +60,7 @@ class ManifestController {
             return ResponseEntity.status(304).headers(headers(manifest)).build();
         }
         metrics.manifestPulled();
+        pulls.pulled(manifest.id());
         return ResponseEntity.ok().headers(headers(manifest)).body(manifest.payload());
     }
 

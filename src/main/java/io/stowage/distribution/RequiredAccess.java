@@ -13,6 +13,15 @@ import io.stowage.auth.Actions;
 record RequiredAccess(String type, String name, List<String> actions, String challengeScope) {
 
     static final RequiredAccess AUTHENTICATED = new RequiredAccess(null, null, List.of(), null);
+    /** {@code docker search}'s endpoint, the Docker Hub v1 API's only one Stowage serves. */
+    static final String SEARCH_PATH = "/v1/search";
+    /** The scope the docker daemon asks for before a search with a token (an identity token from docker login). */
+    static final RequiredAccess SEARCH = new RequiredAccess("registry", "catalog", List.of(Actions.SEARCH),
+            "registry:catalog:search");
+
+    boolean isSearch() {
+        return equals(SEARCH);
+    }
 
     boolean authenticationOnly() {
         return type == null;
@@ -23,6 +32,9 @@ record RequiredAccess(String type, String name, List<String> actions, String cha
      * found (both null when the path names no repository).
      */
     static RequiredAccess of(HttpServletRequest request, String path, String repository, String resource) {
+        if (path.equals(SEARCH_PATH)) {
+            return SEARCH;
+        }
         if (path.equals("/v2/_catalog")) {
             return new RequiredAccess("registry", "catalog", List.of(Actions.ALL), "registry:catalog:*");
         }

@@ -84,6 +84,34 @@ public class RepositoryRecords {
         return statement.param(limit).query(String.class).list();
     }
 
+    // Case-insensitive substring of the name or the description; strpos, unlike like, needs no escaping of % and _.
+    private static final String MATCHES = """
+            exists (select 1 from manifests m where m.repository_id = r.id)
+            and (strpos(lower(r.name), lower(?)) > 0 or strpos(lower(coalesce(r.description, '')), lower(?)) > 0)
+            and %s""";
+
+    /**
+     * Repositories holding at least one manifest, passing {@code filter}, whose name or description contains
+     * {@code query} (ignoring case): most pulled first, then in byte order of names; {@code limit} after skipping
+     * {@code offset}.
+     */
+    public List<RepositoryMatch> search(String query, int limit, long offset, RepositoryFilter filter) {
+        var statement = jdbc.sql("select r.name, r.description, r.pull_count from repositories r where "
+                        + MATCHES.formatted(filter.condition("r"))
+                        + " order by r.pull_count desc, r.name limit ? offset ?")
+                .param(query).param(query);
+        return filter.bind(statement).param(limit).param(offset)
+                .query((rs, row) -> new RepositoryMatch(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
+    }
+
+    /** How many repositories {@link #search} finds in all. */
+    public long countMatches(String query, RepositoryFilter filter) {
+        var statement = jdbc.sql("select count(*) from repositories r where "
+                        + MATCHES.formatted(filter.condition("r")))
+                .param(query).param(query);
+        return filter.bind(statement).query(Long.class).single();
+    }
+
     /** Whether the repository exists and was made public. */
     public boolean isPublic(String name) {
         return jdbc.sql("select visibility = 'public' from repositories where name = ?").param(name)
@@ -98,9 +126,10 @@ public class RepositoryRecords {
 
     /** The repository's settings, if it exists. */
     public Optional<RepositoryRecord> find(String name) {
-        return jdbc.sql("select id, name, visibility, description from repositories where name = ?").param(name)
+        return jdbc.sql("select id, name, visibility, description, pull_count, pulled_at from repositories "
+                        + "where name = ?").param(name)
                 .query((rs, row) -> new RepositoryRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4)))
+                        rs.getString(4), rs.getLong(5), instant(rs.getTimestamp(6))))
                 .optional();
     }
 
@@ -114,5 +143,9 @@ public class RepositoryRecords {
         jdbc.sql("""
                 update repositories set visibility = coalesce(?, visibility), description = coalesce(?, description)
                 where id = ?""").param(visibility).param(description).param(id).update();
+    }
+
+    static java.time.Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 }

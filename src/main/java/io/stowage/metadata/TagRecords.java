@@ -65,12 +65,13 @@ public class TagRecords {
     /** Tags with their manifests, in byte order of names after {@code last} (exclusive); at most {@code limit}. */
     public List<TagRecord> listWithManifests(long repositoryId, String last, int limit) {
         return jdbc.sql("""
-                select t.name, m.digest, m.media_type, t.updated_at
+                select t.name, m.digest, m.media_type, t.updated_at, m.pull_count, m.last_pulled_at
                 from tags t join manifests m on m.id = t.manifest_id
                 where t.repository_id = ? and t.name > ? order by t.name limit ?""")
                 .param(repositoryId).param(last == null ? "" : last).param(limit)
                 .query((rs, row) -> new TagRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant()))
+                        rs.getTimestamp(4).toInstant(), rs.getLong(5),
+                        RepositoryRecords.instant(rs.getTimestamp(6))))
                 .list();
     }
 

@@ -59,6 +59,11 @@ class AdminApiDocumentIT extends AdminApiTestBase {
         assertThat(document.get("components").get("schemas").propertyNames()).contains("Error", "NewRobot",
                 "CreatedRobotView", "RobotView", "PolicyView", "UserView", "AuditEvents", "SigningKeyView",
                 "StorageSummary", "NamespaceStorage", "StorageFigures", "RepositoryTags", "TagRecord");
+        JsonNode schemas = document.get("components").get("schemas");
+        for (String schema : List.of("TagRecord", "RepositorySettings")) {
+            assertThat(schemas.get(schema).get("properties").propertyNames()).as(schema)
+                    .contains("pulls", "lastPulledAt");
+        }
     }
 
     /** {@code METHOD path} of every admin controller mapping, with {@code {*name}} written as OpenAPI writes it. */
