@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.stowage.auth.Identity;
 import io.stowage.auth.SignIn;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -66,23 +65,14 @@ class UiLoginController {
             return "ui/login";
         }
         response.addHeader(HttpHeaders.SET_COOKIE,
-                cookie(sessions.issue(identity.get().subject()), UiSessions.LIFETIME, request).toString());
+                UiSessions.cookie(sessions.issue(identity.get().subject()).value(), UiSessions.LIFETIME,
+                        request.isSecure()).toString());
         return "redirect:" + UiPaths.safeNext(next);
     }
 
     @PostMapping("/ui/logout")
     String logout(HttpServletRequest request, HttpServletResponse response) {
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO, request).toString());
+        response.addHeader(HttpHeaders.SET_COOKIE, UiSessions.cookie("", Duration.ZERO, request.isSecure()).toString());
         return "redirect:/ui/";
-    }
-
-    private static ResponseCookie cookie(String value, Duration maxAge, HttpServletRequest request) {
-        return ResponseCookie.from(UiSessions.COOKIE, value)
-                .path("/ui")
-                .httpOnly(true)
-                .secure(request.isSecure())
-                .sameSite("Lax")
-                .maxAge(maxAge)
-                .build();
     }
 }

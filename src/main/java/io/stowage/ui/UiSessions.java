@@ -20,13 +20,16 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.stowage.auth.SigningKeys;
+import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 
 /**
  * The web UI's sessions, held by the browser alone so that any node serves any request: a JWT signed with the
  * registry's own keys (shared by all nodes through PostgreSQL), naming the subject and a random CSRF token, expiring
  * after {@link #LIFETIME}. Its type and audience differ from the registry's tokens, so neither is accepted as the
- * other. The subject is resolved again on every request, so a disabled or deleted account is out at once.
+ * other. The subject is resolved again on every request, so a disabled or deleted account is out at once. Visitors
+ * who have not signed in (and everyone when auth is off) get a session with an empty subject: their forms need a
+ * CSRF token too, or a page on another site could make their browser delete tags of an open registry.
  */
 @Component
 class UiSessions {
@@ -49,17 +52,22 @@ class UiSessions {
     record Session(String subject, String csrf) {
     }
 
-    /** A new session for the subject, as the cookie's value. */
-    String issue(String subject) {
-        byte[] csrf = new byte[16];
-        random.nextBytes(csrf);
+    /** A session just issued: the cookie's value and the session it holds. */
+    record Issued(String value, Session session) {
+    }
+
+    /** A new session for the subject (empty: nobody signed in). */
+    Issued issue(String subject) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        String csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject(subject)
                 .audience(AUDIENCE)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(LIFETIME)))
-                .claim("csrf", Base64.getUrlEncoder().withoutPadding().encodeToString(csrf))
+                .claim("csrf", csrf)
                 .build();
         ECKey key = keys.signingKey();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(TYPE)
@@ -69,7 +77,13 @@ class UiSessions {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a UI session", e);
         }
-        return jwt.serialize();
+        return new Issued(jwt.serialize(), new Session(subject, csrf));
+    }
+
+    /** The cookie holding a session (an empty value and no lifetime remove it): never readable by scripts. */
+    static ResponseCookie cookie(String value, Duration maxAge, boolean secure) {
+        return ResponseCookie.from(COOKIE, value).path("/ui").httpOnly(true).secure(secure).sameSite("Lax")
+                .maxAge(maxAge).build();
     }
 
     /** The session this cookie value holds, if it is one of ours, intact and unexpired. */
@@ -89,7 +103,7 @@ class UiSessions {
             Date expires = claims.getExpirationTime();
             String csrf = claims.getStringClaim("csrf");
             if (expires == null || !expires.toInstant().isAfter(clock.instant()) || claims.getSubject() == null
-                    || claims.getSubject().isEmpty() || csrf == null
+                    || csrf == null
                     || !List.of(AUDIENCE).equals(claims.getAudience())) {
                 return Optional.empty();
             }

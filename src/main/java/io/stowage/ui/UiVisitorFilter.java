@@ -11,17 +11,20 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import io.stowage.auth.Identities;
+import io.stowage.auth.Identity;
 import io.stowage.config.StowageProperties;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Establishes who visits /ui/: the account of a valid session cookie (resolved again each time, so a disabled account
- * is signed out at once), else an anonymous visitor; everybody, with every right, when auth is off. Every POST but
- * the sign-in itself must carry the session's CSRF token in the {@code _csrf} field, else 403.
+ * is signed out at once), else an anonymous visitor, who gets a session of their own for its CSRF token; everybody,
+ * with every right, when auth is off. Every POST but the sign-in itself must carry the session's CSRF token in the
+ * {@code _csrf} field, else 403. Pages are not stored by caches: they hold CSRF tokens, and once a robot's secret.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -42,26 +45,37 @@ class UiVisitorFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.equals(PREFIX) || path.startsWith(PREFIX + "/"));
+        String path = path(request);
+        return !(path.equals(PREFIX) || path.startsWith(PREFIX + "/")) || path.startsWith(PREFIX + "/static/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String address = request.getRemoteAddr();
-        UiVisitor visitor;
-        if (!enabled) {
-            visitor = UiVisitor.unrestricted(address);
-        } else {
-            visitor = session(request)
-                    .flatMap(s -> identities.resolve(s.subject())
-                            .map(identity -> new UiVisitor(identity, s.csrf(), address, true, true)))
-                    .orElseGet(() -> UiVisitor.anonymous(address));
+        UiSessions.Session session = session(request).orElse(null);
+        Identity identity = Identity.ANONYMOUS;
+        if (session != null && enabled && !session.subject().isEmpty()) {
+            Optional<Identity> resolved = identities.resolve(session.subject());
+            if (resolved.isPresent()) {
+                identity = resolved.get();
+            } else {
+                session = null; // the account is gone or disabled: an anonymous visitor again
+            }
         }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (enabled && request.getMethod().equals("POST") && !path.equals(UiLoginController.LOGIN)
-                && !csrfMatches(visitor, request.getParameter(CSRF_FIELD))) {
+        boolean signingIn = request.getMethod().equals("POST") && path(request).equals(UiLoginController.LOGIN);
+        if (session == null && signingIn) {
+            session = new UiSessions.Session("", ""); // its answer sets the cookie; none sent, none needed before
+        } else if (session == null) {
+            UiSessions.Issued issued = sessions.issue("");
+            session = issued.session();
+            response.addHeader(HttpHeaders.SET_COOKIE,
+                    UiSessions.cookie(issued.value(), UiSessions.LIFETIME, request.isSecure()).toString());
+        }
+        UiVisitor visitor = !enabled ? UiVisitor.unrestricted(address, session.csrf())
+                : new UiVisitor(identity, session.csrf(), address, !identity.anonymous(), true);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (request.getMethod().equals("POST") && !signingIn && !csrfMatches(visitor, request.getParameter(CSRF_FIELD))) {
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
             response.setCharacterEncoding("UTF-8");
@@ -71,6 +85,10 @@ class UiVisitorFilter extends OncePerRequestFilter {
         }
         request.setAttribute(UiVisitor.ATTRIBUTE, visitor);
         chain.doFilter(request, response);
+    }
+
+    private static String path(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
     }
 
     private Optional<UiSessions.Session> session(HttpServletRequest request) {
@@ -87,11 +105,7 @@ class UiVisitorFilter extends OncePerRequestFilter {
     }
 
     private static boolean csrfMatches(UiVisitor visitor, String sent) {
-        if (visitor.csrf().isEmpty() || sent == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(visitor.csrf().getBytes(StandardCharsets.UTF_8),
+        return sent != null && !visitor.csrf().isEmpty() && MessageDigest.isEqual(visitor.csrf().getBytes(StandardCharsets.UTF_8),
                 sent.getBytes(StandardCharsets.UTF_8));
     }
-
 }

@@ -159,6 +159,17 @@ class UiAccessIT extends AdminApiTestBase {
         return matcher.group(1);
     }
 
+    @Test
+    void anonymousVisitorsFormsNeedTheirOwnToken() throws Exception {
+        HttpResponse<String> login = page("/ui/", null);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(login.headers().firstValue("Cache-Control")).hasValue("no-store");
+        // An anonymous session signs nobody in: signing out is refused without its token, harmless with it.
+        assertThat(post("/ui/logout", cookie, Map.of()).statusCode()).isEqualTo(403);
+    }
+
     private HttpResponse<String> page(String path, String cookie) throws Exception {
         HttpRequest.Builder request = request(path).GET();
         if (cookie != null) {
