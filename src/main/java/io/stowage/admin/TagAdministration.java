@@ -56,6 +56,16 @@ public class TagAdministration {
         return new TagPage(page, page.getLast().name());
     }
 
+    /** Whether the caller may delete the repository's tags (what {@link #delete} requires). */
+    public boolean mayDelete(AdminCaller caller, String repository) {
+        try {
+            permissions.requireManage(caller, repository);
+            return true;
+        } catch (AdminException e) {
+            return false;
+        }
+    }
+
     /** Deletes the tag (the manifest stays, for the collector to review); recorded once committed. */
     public void delete(AdminCaller caller, String repository, String tag) {
         permissions.requireManage(caller, repository);

@@ -148,4 +148,49 @@ public class RepositoryRecords {
     static java.time.Instant instant(java.sql.Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
+
+    /**
+     * Up to {@code limit} repositories that pass {@code filter} and whose name contains {@code contains} (any, when
+     * empty), with their last push and the bytes of the blobs linked to them, in {@code order}: one statement.
+     */
+    public List<RepositorySummary> summaries(RepositoryFilter filter, String contains, SummaryOrder order, int limit) {
+        String orderBy = switch (order) {
+            case NAME -> "r.name";
+            case PUSHED -> "r.pushed_at desc nulls last, r.name";
+            case SIZE -> "stored_bytes desc, r.name";
+        };
+        var statement = jdbc.sql("""
+                select r.name, r.visibility, r.pushed_at,
+                       coalesce((select sum(b.size) from repository_blobs rb join blobs b on b.digest = rb.digest
+                                 where rb.repository_id = r.id), 0) as stored_bytes
+                from repositories r
+                where %s and strpos(r.name, ?) > 0
+                order by %s limit ?""".formatted(filter.condition("r"), orderBy));
+        statement = filter.bind(statement);
+        return statement.param(contains == null ? "" : contains).param(limit)
+                .query((rs, row) -> new RepositorySummary(rs.getString(1), rs.getString(2),
+                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getLong(4)))
+                .list();
+    }
+
+    /** How {@link #summaries} orders repositories: by name, most recently pushed first, or largest first. */
+    public enum SummaryOrder { NAME, PUSHED, SIZE }
+
+    /** A repository as listings show it: {@code storedBytes} is what its linked blobs occupy in storage. */
+    public record RepositorySummary(String name, String visibility, java.time.Instant pushedAt, long storedBytes) {
+    }
+
+    /** The repository's settings and last push, if it exists. */
+    public Optional<RepositoryOverview> overview(String name) {
+        return jdbc.sql("select id, name, visibility, description, pushed_at from repositories where name = ?")
+                .param(name)
+                .query((rs, row) -> new RepositoryOverview(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant()))
+                .optional();
+    }
+
+    /** A repository's settings and when it was last pushed to (null: never). */
+    public record RepositoryOverview(long id, String name, String visibility, String description,
+                                     java.time.Instant pushedAt) {
+    }
 }

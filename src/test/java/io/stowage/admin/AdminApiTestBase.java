@@ -26,9 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Helpers for the admin API tests (each annotated {@code @TokenAuth}): JSON requests over real HTTP with basic or
  * bearer credentials, tokens from {@code /auth/token}, users made through the API, and a tiny image push.
  */
-abstract class AdminApiTestBase extends RegistryTestBase {
+public abstract class AdminApiTestBase extends RegistryTestBase {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Autowired
     private LoginThrottle throttle;
@@ -45,14 +45,14 @@ abstract class AdminApiTestBase extends RegistryTestBase {
     }
 
     /** The administrator's basic credentials. */
-    static final String ADMIN = basic(TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD);
+    protected static final String ADMIN = basic(TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD);
 
     /** A lowercase name no other test uses, e.g. {@code user1a2b3c4d}. */
-    static String unique(String prefix) {
+    protected static String unique(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }
 
-    static String basic(String user, String password) {
+    protected static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -60,7 +60,7 @@ abstract class AdminApiTestBase extends RegistryTestBase {
         return "Bearer " + token;
     }
 
-    static String encode(String value) {
+    protected static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
@@ -69,7 +69,7 @@ abstract class AdminApiTestBase extends RegistryTestBase {
     }
 
     /** Sends a request to the admin API; {@code authorization} and {@code body} (serialised as JSON) may be null. */
-    HttpResponse<String> call(String method, String path, String authorization, Object body) throws Exception {
+    protected HttpResponse<String> call(String method, String path, String authorization, Object body) throws Exception {
         HttpRequest.Builder request = request(path);
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -99,7 +99,7 @@ abstract class AdminApiTestBase extends RegistryTestBase {
     }
 
     /** Creates a user through the API (as the administrator) and returns its name. */
-    String newUser(String password, boolean admin) throws Exception {
+    protected String newUser(String password, boolean admin) throws Exception {
         String name = unique("u");
         HttpResponse<String> created = call("POST", "/api/v1/users", ADMIN,
                 Map.of("username", name, "password", password, "admin", admin));
@@ -140,7 +140,7 @@ abstract class AdminApiTestBase extends RegistryTestBase {
     }
 
     /** Pushes a one-layer image through /v2/ as {@code repository:tag}; returns the manifest's digest. */
-    String pushImage(String repository, String tag, String authorization) throws Exception {
+    protected String pushImage(String repository, String tag, String authorization) throws Exception {
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
         byte[] layer = ("layer of " + repository).getBytes(StandardCharsets.UTF_8);
         String configDigest = pushBlob(repository, config, authorization);
@@ -162,7 +162,7 @@ abstract class AdminApiTestBase extends RegistryTestBase {
     }
 
     /** Pushes a blob in one request; {@code authorization} may be null (auth off). Returns its digest. */
-    String pushBlob(String repository, byte[] content, String authorization) throws Exception {
+    protected String pushBlob(String repository, byte[] content, String authorization) throws Exception {
         String digest = sha256(content);
         HttpRequest.Builder request = request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(digest))
                 .header("Content-Type", "application/octet-stream")
@@ -175,7 +175,7 @@ abstract class AdminApiTestBase extends RegistryTestBase {
         return digest;
     }
 
-    static String sha256(byte[] content) throws Exception {
+    protected static String sha256(byte[] content) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
 }

@@ -189,6 +189,35 @@ class TwoNodeTokenIT {
     }
 
     @Test
+    void webUiSessionOfOneClusterNodeWorksOnTheOtherButNotOnANodeWithOtherKeys() throws Exception {
+        HttpResponse<String> login = send(HttpRequest.newBuilder(uri(a, "/ui/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + ADMIN + "&password="
+                        + URLEncoder.encode(ADMIN_PASSWORD, StandardCharsets.UTF_8))));
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+        // No session store: b reads a's cookie with the keys they share, and takes the CSRF token it carries.
+        HttpResponse<String> onB = send(HttpRequest.newBuilder(uri(b, "/ui/")).header("Cookie", cookie));
+        assertThat(onB.statusCode()).isEqualTo(200);
+        assertThat(onB.body()).contains("Sign out").contains("/ui/admin/robots");
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+                .matcher(onB.body());
+        assertThat(csrf.find()).isTrue();
+        HttpResponse<String> logout = send(HttpRequest.newBuilder(uri(b, "/ui/logout")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(csrf.group(1),
+                        StandardCharsets.UTF_8))));
+        assertThat(logout.statusCode()).isEqualTo(302);
+
+        // c signs with keys of its own (trusting a's for registry tokens only): the cookie signs nobody in there.
+        HttpResponse<String> onC = send(HttpRequest.newBuilder(uri(c, "/ui/")).header("Cookie", cookie));
+        assertThat(onC.statusCode()).isEqualTo(200);
+        assertThat(onC.body()).doesNotContain("Sign out").contains("Sign in");
+    }
+
+    @Test
     void missingKeysFileStopsTheStartWithTheSettingsName() {
         Path missing = dir.resolve("no-such-jwks.json");
         assertThatThrownBy(() -> node("broken", THIRD_SCHEMA, "--stowage.auth.issuer=other",

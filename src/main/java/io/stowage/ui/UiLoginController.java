@@ -1,0 +1,78 @@
+package io.stowage.ui;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import io.stowage.auth.Identity;
+import io.stowage.auth.SignIn;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** Signing in to the web UI with a username and password (or a robot's secret), and signing out. */
+@Controller
+class UiLoginController {
+
+    static final String LOGIN = "/ui/login";
+
+    private final SignIn signIn;
+    private final UiSessions sessions;
+
+    UiLoginController(SignIn signIn, UiSessions sessions) {
+        this.signIn = signIn;
+        this.sessions = sessions;
+    }
+
+    @GetMapping(LOGIN)
+    String form(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
+                @RequestParam(required = false) String next, Model model) {
+        if (!visitor.authEnabled()) {
+            return "redirect:/ui/";
+        }
+        model.addAttribute("next", UiPaths.safeNext(next));
+        return "ui/login";
+    }
+
+    @PostMapping(LOGIN)
+    String login(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
+                 @RequestParam(defaultValue = "") String username, @RequestParam(defaultValue = "") String password,
+                 @RequestParam(required = false) String next, HttpServletRequest request,
+                 HttpServletResponse response, Model model) {
+        if (!visitor.authEnabled()) {
+            return "redirect:/ui/";
+        }
+        model.addAttribute("next", UiPaths.safeNext(next));
+        model.addAttribute("username", username);
+        Optional<Identity> identity;
+        try {
+            identity = username.isEmpty() ? Optional.empty() : signIn.signIn(username, password, visitor.address());
+        } catch (SignIn.TooManyAttemptsException e) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+            response.setStatus(429);
+            model.addAttribute("error", "Too many failed sign-ins: try again in "
+                    + Math.max(1, e.retryAfter().toSeconds()) + " s.");
+            return "ui/login";
+        }
+        if (identity.isEmpty()) {
+            response.setStatus(401);
+            model.addAttribute("error", "Wrong username or password.");
+            return "ui/login";
+        }
+        response.addHeader(HttpHeaders.SET_COOKIE,
+                UiSessions.cookie(sessions.issue(identity.get().subject()).value(), UiSessions.LIFETIME,
+                        request.isSecure()).toString());
+        return "redirect:" + UiPaths.safeNext(next);
+    }
+
+    @PostMapping("/ui/logout")
+    String logout(HttpServletRequest request, HttpServletResponse response) {
+        response.addHeader(HttpHeaders.SET_COOKIE, UiSessions.cookie("", Duration.ZERO, request.isSecure()).toString());
+        return "redirect:/ui/";
+    }
+}

@@ -1,0 +1,91 @@
+package io.stowage.ui;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.admin.TagAdministration;
+import io.stowage.auth.AccessPolicy;
+import io.stowage.auth.Actions;
+import io.stowage.metadata.RepositoryRecords.SummaryOrder;
+import io.stowage.registry.RepositoryBrowser;
+import io.stowage.registry.RepositoryName;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** The repositories the visitor may pull, and a repository's page with its tags. */
+@Controller
+class UiRepositoryController {
+
+    private final RepositoryBrowser browser;
+    private final AccessPolicy access;
+    private final TagAdministration tags;
+
+    UiRepositoryController(RepositoryBrowser browser, AccessPolicy access, TagAdministration tags) {
+        this.browser = browser;
+        this.access = access;
+        this.tags = tags;
+    }
+
+    @GetMapping("/ui")
+    String root() {
+        return "redirect:" + UiPaths.HOME;
+    }
+
+    @GetMapping(UiPaths.HOME)
+    String repositories(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
+                        @RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "name") String sort,
+                        Model model) {
+        SummaryOrder order = switch (sort) {
+            case "pushed" -> SummaryOrder.PUSHED;
+            case "size" -> SummaryOrder.SIZE;
+            default -> SummaryOrder.NAME;
+        };
+        List<UiViews.RepositoryRow> rows = browser.list(access.readable(visitor.identity()), q, order).stream()
+                .map(UiViews.RepositoryRow::of).toList();
+        model.addAttribute("visitor", visitor);
+        model.addAttribute("q", q);
+        model.addAttribute("sort", order.name().toLowerCase(Locale.ROOT));
+        model.addAttribute("repositories", rows);
+        model.addAttribute("limited", rows.size() >= RepositoryBrowser.LIMIT);
+        return "ui/repositories";
+    }
+
+    @GetMapping("/ui/repositories/{*path}")
+    String repository(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @PathVariable String path,
+                      HttpServletRequest request, Model model) {
+        String name = path.startsWith("/") ? path.substring(1) : path;
+        if (!RepositoryName.isValid(name)) {
+            throw new UiNotFoundException();
+        }
+        if (!access.allowedActions(visitor.identity(), name).contains(Actions.PULL)) {
+            if (!visitor.signedIn() && visitor.authEnabled()) {
+                throw new UiSignInRequired();
+            }
+            throw new UiNotFoundException(); // as if absent: never tell who may not pull what exists
+        }
+        RepositoryBrowser.RepositoryPage page = browser.repository(name).orElseThrow(UiNotFoundException::new);
+        String host = request.getHeader("Host") == null ? request.getServerName() : request.getHeader("Host");
+        model.addAttribute("visitor", visitor);
+        model.addAttribute("repository", page.repository());
+        model.addAttribute("pushed", UiViews.time(page.repository().pushedAt()));
+        model.addAttribute("tags", page.tags().stream().map(t -> UiViews.TagRow.of(host, name, t)).toList());
+        model.addAttribute("limited", page.tags().size() >= RepositoryBrowser.LIMIT);
+        model.addAttribute("mayDelete", tags.mayDelete(visitor.caller(), name));
+        return "ui/repository";
+    }
+
+    /** Deletes a tag as the admin API does (same checks, same audit record), then shows the repository again. */
+    @PostMapping("/ui/tags/delete")
+    String deleteTag(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String repository,
+                     @RequestParam String tag) {
+        tags.delete(visitor.caller(), repository, tag);
+        return "redirect:" + UiPaths.repository(repository) + "?deleted=" + java.net.URLEncoder.encode(tag,
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

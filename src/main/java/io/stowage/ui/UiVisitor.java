@@ -1,0 +1,34 @@
+package io.stowage.ui;
+
+import java.util.List;
+
+import io.stowage.admin.AdminCaller;
+import io.stowage.auth.Identity;
+
+/**
+ * Who is looking at a page, as {@link UiVisitorFilter} established it: a signed-in identity, an anonymous visitor, or
+ * (with {@code stowage.auth.mode=none}) anybody with every right. {@code csrf} is the session's form token.
+ */
+public record UiVisitor(Identity identity, String csrf, String address, boolean signedIn, boolean authEnabled) {
+
+    static final String ATTRIBUTE = "io.stowage.ui.visitor";
+
+    /** Anyone, allowed everything: auth is off, as on /v2/ and /api/v1/. */
+    static UiVisitor unrestricted(String address, String csrf) {
+        return new UiVisitor(new Identity("", Identity.Kind.ANONYMOUS, true, List.of()), csrf, address, false, false);
+    }
+
+    /** The caller the admin services check, so the UI follows exactly the admin API's rules. */
+    public AdminCaller caller() {
+        return new AdminCaller(identity, address);
+    }
+
+    public boolean admin() {
+        return identity.admin();
+    }
+
+    /** The name shown in the header. */
+    public String name() {
+        return identity.subject();
+    }
+}

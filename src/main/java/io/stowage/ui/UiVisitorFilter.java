@@ -1,0 +1,111 @@
+package io.stowage.ui;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import io.stowage.auth.Identities;
+import io.stowage.auth.Identity;
+import io.stowage.config.StowageProperties;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Establishes who visits /ui/: the account of a valid session cookie (resolved again each time, so a disabled account
+ * is signed out at once), else an anonymous visitor, who gets a session of their own for its CSRF token; everybody,
+ * with every right, when auth is off. Every POST but the sign-in itself must carry the session's CSRF token in the
+ * {@code _csrf} field, else 403. Pages are not stored by caches: they hold CSRF tokens, and once a robot's secret.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+class UiVisitorFilter extends OncePerRequestFilter {
+
+    static final String PREFIX = "/ui";
+    static final String CSRF_FIELD = "_csrf";
+
+    private final boolean enabled;
+    private final UiSessions sessions;
+    private final Identities identities;
+
+    UiVisitorFilter(StowageProperties properties, UiSessions sessions, Identities identities) {
+        this.enabled = properties.auth().mode() == StowageProperties.AuthMode.TOKEN;
+        this.sessions = sessions;
+        this.identities = identities;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = path(request);
+        return !(path.equals(PREFIX) || path.startsWith(PREFIX + "/")) || path.startsWith(PREFIX + "/static/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String address = request.getRemoteAddr();
+        UiSessions.Session session = session(request).orElse(null);
+        Identity identity = Identity.ANONYMOUS;
+        if (session != null && enabled && !session.subject().isEmpty()) {
+            Optional<Identity> resolved = identities.resolve(session.subject());
+            if (resolved.isPresent()) {
+                identity = resolved.get();
+            } else {
+                session = null; // the account is gone or disabled: an anonymous visitor again
+            }
+        }
+        boolean signingIn = request.getMethod().equals("POST") && path(request).equals(UiLoginController.LOGIN);
+        if (session == null && signingIn) {
+            session = new UiSessions.Session("", ""); // its answer sets the cookie; none sent, none needed before
+        } else if (session == null) {
+            UiSessions.Issued issued = sessions.issue("");
+            session = issued.session();
+            response.addHeader(HttpHeaders.SET_COOKIE,
+                    UiSessions.cookie(issued.value(), UiSessions.LIFETIME, request.isSecure()).toString());
+        }
+        UiVisitor visitor = !enabled ? UiVisitor.unrestricted(address, session.csrf())
+                : new UiVisitor(identity, session.csrf(), address, !identity.anonymous(), true);
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (request.getMethod().equals("POST") && !signingIn && !csrfMatches(visitor, request.getParameter(CSRF_FIELD))) {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            response.setContentType(MediaType.TEXT_PLAIN_VALUE);
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write("Forbidden: the form's security token is missing or stale. "
+                    + "Go back, reload the page and try again.\n");
+            return;
+        }
+        request.setAttribute(UiVisitor.ATTRIBUTE, visitor);
+        chain.doFilter(request, response);
+    }
+
+    private static String path(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
+    }
+
+    private Optional<UiSessions.Session> session(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return Optional.empty();
+        }
+        for (Cookie cookie : cookies) {
+            if (cookie.getName().equals(UiSessions.COOKIE)) {
+                return sessions.read(cookie.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean csrfMatches(UiVisitor visitor, String sent) {
+        return sent != null && !visitor.csrf().isEmpty() && MessageDigest.isEqual(visitor.csrf().getBytes(StandardCharsets.UTF_8),
+                sent.getBytes(StandardCharsets.UTF_8));
+    }
+}

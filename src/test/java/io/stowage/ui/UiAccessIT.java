@@ -1,0 +1,192 @@
+package io.stowage.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.stowage.admin.AdminApiTestBase;
+import io.stowage.auth.TokenAuth;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web UI over plain HTTP: who sees which repositories (the same rules as /v2/), sign-in and its cookie, CSRF
+ * tokens on every form that changes something, and a session that is nothing but a UI session.
+ */
+@TokenAuth
+class UiAccessIT extends AdminApiTestBase {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    private static final String PASSWORD = "ui-password-1";
+
+    @Test
+    void anonymousVisitorsSeeOnlyPublicRepositoriesAndAreSentToSignInForPrivateOnes() throws Exception {
+        String open = "uiopen/" + unique("r");
+        String closed = "uiclosed/" + unique("r");
+        pushImage(open, "v1", ADMIN);
+        pushImage(closed, "v1", ADMIN);
+        makePublic(open);
+
+        HttpResponse<String> list = page("/ui/", null);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains(open).doesNotContain(closed);
+
+        HttpResponse<String> publicPage = page("/ui/repositories/" + open, null);
+        assertThat(publicPage.statusCode()).isEqualTo(200);
+        assertThat(publicPage.body()).contains("docker pull localhost:" + port + "/" + open + ":v1")
+                .doesNotContain("/ui/tags/delete");
+
+        HttpResponse<String> privatePage = page("/ui/repositories/" + closed, null);
+        assertThat(privatePage.statusCode()).isEqualTo(302);
+        assertThat(privatePage.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location)
+                .contains("/ui/login?next=").contains(encode("/ui/repositories/" + closed)));
+
+        HttpResponse<String> robots = page("/ui/admin/robots", null);
+        assertThat(robots.statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void aUserSeesWhatTheyMayPullAndNothingElse() throws Exception {
+        String user = newUser(PASSWORD, false);
+        String own = user + "/" + unique("r");
+        String others = "uiothers/" + unique("r");
+        pushImage(own, "v1", ADMIN);
+        pushImage(others, "v1", ADMIN);
+        String cookie = signIn(user, PASSWORD);
+
+        HttpResponse<String> list = page("/ui/", cookie);
+        assertThat(list.body()).contains(own).doesNotContain(others).contains(user);
+        HttpResponse<String> search = page("/ui/?q=" + encode(own.substring(user.length() + 1)) + "&sort=size",
+                cookie);
+        assertThat(search.body()).contains(own);
+        assertThat(page("/ui/?q=no-such-name-anywhere", cookie).body()).doesNotContain(own);
+
+        HttpResponse<String> ownPage = page("/ui/repositories/" + own, cookie);
+        assertThat(ownPage.statusCode()).isEqualTo(200);
+        assertThat(ownPage.body()).contains("/ui/tags/delete");
+        assertThat(page("/ui/repositories/" + others, cookie).statusCode()).isEqualTo(404);
+        assertThat(page("/ui/admin/robots", cookie).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void signInSetsAHardenedCookieAndWrongPasswordsAreRefused() throws Exception {
+        String user = newUser(PASSWORD, false);
+        HttpResponse<String> wrong = post("/ui/login", null, Map.of("username", user, "password", "nope"));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+
+        HttpResponse<String> right = post("/ui/login", null,
+                Map.of("username", user, "password", PASSWORD, "next", "//evil.example/"));
+        assertThat(right.statusCode()).isEqualTo(302);
+        assertThat(right.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/ui/"));
+        String setCookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith(UiSessions.COOKIE + "=").contains("HttpOnly").contains("SameSite=Lax")
+                .contains("Path=/ui").doesNotContain("Secure");
+        assertThat(right.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
+
+        // The session is no bearer token for /v2/ or the admin API.
+        String value = setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+        assertThat(call("GET", "/api/v1/users/" + user, "Bearer " + value, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void formsThatChangeSomethingNeedTheSessionsCsrfToken() throws Exception {
+        String user = newUser(PASSWORD, false);
+        String repository = user + "/" + unique("r");
+        pushImage(repository, "keep", ADMIN);
+        pushImage(repository, "drop", ADMIN);
+        String cookie = signIn(user, PASSWORD);
+        String token = csrf(page("/ui/repositories/" + repository, cookie).body());
+
+        Map<String, String> form = Map.of("repository", repository, "tag", "drop");
+        assertThat(post("/ui/tags/delete", cookie, form).statusCode()).isEqualTo(403);
+        assertThat(post("/ui/tags/delete", cookie, Map.of("repository", repository, "tag", "drop",
+                "_csrf", "forged")).statusCode()).isEqualTo(403);
+        // A token is good only with its own session.
+        String otherCookie = signIn(newUser(PASSWORD, false), PASSWORD);
+        assertThat(post("/ui/tags/delete", otherCookie, Map.of("repository", repository, "tag", "drop",
+                "_csrf", token)).statusCode()).isEqualTo(403);
+        assertThat(page("/ui/repositories/" + repository, cookie).body()).contains("data-tag=\"drop\"");
+
+        HttpResponse<String> deleted = post("/ui/tags/delete", cookie,
+                Map.of("repository", repository, "tag", "drop", "_csrf", token));
+        assertThat(deleted.statusCode()).isEqualTo(302);
+        String after = page("/ui/repositories/" + repository, cookie).body();
+        assertThat(after).contains("data-tag=\"keep\"").doesNotContain("data-tag=\"drop\"");
+
+        // Someone else's valid session and token do not let them delete what they may not manage.
+        String otherToken = csrf(page("/ui/", otherCookie).body());
+        HttpResponse<String> refused = post("/ui/tags/delete", otherCookie,
+                Map.of("repository", repository, "tag", "keep", "_csrf", otherToken));
+        assertThat(refused.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aDisabledUsersSessionEndsAtOnce() throws Exception {
+        String user = newUser(PASSWORD, false);
+        String cookie = signIn(user, PASSWORD);
+        assertThat(page("/ui/", cookie).body()).contains("Sign out");
+        HttpResponse<String> disabled = call("PATCH", "/api/v1/users/" + user, ADMIN, Map.of("disabled", true));
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+        assertThat(page("/ui/", cookie).body()).doesNotContain("Sign out").contains("Sign in");
+    }
+
+    @Test
+    void htmxAndTheStylesheetAreServed() throws Exception {
+        assertThat(page("/webjars/htmx.org/dist/htmx.min.js", null).statusCode()).isEqualTo(200);
+        assertThat(page("/ui/static/stowage.css", null).statusCode()).isEqualTo(200);
+    }
+
+    private void makePublic(String repository) throws Exception {
+        HttpResponse<String> response = call("PUT", "/api/v1/repositories/" + repository, ADMIN,
+                Map.of("visibility", "public"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private String signIn(String user, String password) throws Exception {
+        HttpResponse<String> response = post("/ui/login", null, Map.of("username", user, "password", password));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    private static String csrf(String html) {
+        Matcher matcher = CSRF.matcher(html);
+        assertThat(matcher.find()).as("a CSRF field in " + html).isTrue();
+        return matcher.group(1);
+    }
+
+    @Test
+    void anonymousVisitorsFormsNeedTheirOwnToken() throws Exception {
+        HttpResponse<String> login = page("/ui/", null);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(login.headers().firstValue("Cache-Control")).hasValue("no-store");
+        // An anonymous session signs nobody in: signing out is refused without its token, harmless with it.
+        assertThat(post("/ui/logout", cookie, Map.of()).statusCode()).isEqualTo(403);
+    }
+
+    private HttpResponse<String> page(String path, String cookie) throws Exception {
+        HttpRequest.Builder request = request(path).GET();
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return send(request.build());
+    }
+
+    private HttpResponse<String> post(String path, String cookie, Map<String, String> fields) throws Exception {
+        StringBuilder body = new StringBuilder();
+        fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(encode(k)).append('=')
+                .append(encode(v)));
+        HttpRequest.Builder request = request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return send(request.build());
+    }
+}
