@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 final class UiPaths {
 
     static final String HOME = "/ui/";
+    /** Between a repository's name and a manifest reference in a manifest page's path. */
+    static final String MANIFESTS = "/-/manifests/";
 
     private UiPaths() {
     }
@@ -18,6 +20,12 @@ final class UiPaths {
             path.append('/').append(URLEncoder.encode(component, StandardCharsets.UTF_8));
         }
         return path.toString();
+    }
+
+    /** The page of a manifest of a repository, by tag or digest. */
+    static String manifest(String repository, String reference) {
+        return repository(repository) + MANIFESTS + URLEncoder.encode(reference, StandardCharsets.UTF_8)
+                .replace("%3A", ":"); // digests read as they are written
     }
 
     /** Where to go after signing in: a page of the UI, never another site ({@code //host}, {@code /\host}). */

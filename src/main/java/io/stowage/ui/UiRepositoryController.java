@@ -8,6 +8,7 @@ import io.stowage.admin.TagAdministration;
 import io.stowage.auth.AccessPolicy;
 import io.stowage.auth.Actions;
 import io.stowage.metadata.RepositoryRecords.SummaryOrder;
+import io.stowage.registry.ImageInspector;
 import io.stowage.registry.RepositoryBrowser;
 import io.stowage.registry.RepositoryName;
 import org.springframework.stereotype.Controller;
@@ -25,8 +26,11 @@ class UiRepositoryController {
     private final RepositoryBrowser browser;
     private final AccessPolicy access;
     private final TagAdministration tags;
+    private final ImageInspector inspector;
 
-    UiRepositoryController(RepositoryBrowser browser, AccessPolicy access, TagAdministration tags) {
+    UiRepositoryController(RepositoryBrowser browser, AccessPolicy access, TagAdministration tags,
+                           ImageInspector inspector) {
+        this.inspector = inspector;
         this.browser = browser;
         this.access = access;
         this.tags = tags;
@@ -60,15 +64,13 @@ class UiRepositoryController {
     String repository(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @PathVariable String path,
                       HttpServletRequest request, Model model) {
         String name = path.startsWith("/") ? path.substring(1) : path;
-        if (!RepositoryName.isValid(name)) {
-            throw new UiNotFoundException();
+        int manifestAt = name.indexOf(UiPaths.MANIFESTS);
+        if (manifestAt >= 0) {
+            // No repository name has a "-" component, so this cannot be part of one.
+            return manifest(visitor, name.substring(0, manifestAt),
+                    name.substring(manifestAt + UiPaths.MANIFESTS.length()), model);
         }
-        if (!access.allowedActions(visitor.identity(), name).contains(Actions.PULL)) {
-            if (!visitor.signedIn() && visitor.authEnabled()) {
-                throw new UiSignInRequired();
-            }
-            throw new UiNotFoundException(); // as if absent: never tell who may not pull what exists
-        }
+        requirePull(visitor, name);
         RepositoryBrowser.RepositoryPage page = browser.repository(name).orElseThrow(UiNotFoundException::new);
         String host = request.getHeader("Host") == null ? request.getServerName() : request.getHeader("Host");
         model.addAttribute("visitor", visitor);
@@ -78,6 +80,31 @@ class UiRepositoryController {
         model.addAttribute("limited", page.tags().size() >= RepositoryBrowser.LIMIT);
         model.addAttribute("mayDelete", tags.mayDelete(visitor.caller(), name));
         return "ui/repository";
+    }
+
+    /** A manifest of the repository by tag or digest: an index's platforms, or an image's layers, config, history. */
+    private String manifest(UiVisitor visitor, String name, String reference, Model model) {
+        requirePull(visitor, name);
+        ImageInspector.Inspection inspection = inspector.inspect(name, reference)
+                .orElseThrow(UiNotFoundException::new);
+        model.addAttribute("visitor", visitor);
+        model.addAttribute("repository", name);
+        model.addAttribute("repositoryPath", UiPaths.repository(name));
+        model.addAttribute("reference", reference);
+        model.addAttribute("m", UiViews.ManifestView.of(name, inspection));
+        return "ui/manifest";
+    }
+
+    private void requirePull(UiVisitor visitor, String name) {
+        if (!RepositoryName.isValid(name)) {
+            throw new UiNotFoundException();
+        }
+        if (!access.allowedActions(visitor.identity(), name).contains(Actions.PULL)) {
+            if (!visitor.signedIn() && visitor.authEnabled()) {
+                throw new UiSignInRequired();
+            }
+            throw new UiNotFoundException(); // as if absent: never tell who may not pull what exists
+        }
     }
 
     /** Deletes a tag as the admin API does (same checks, same audit record), then shows the repository again. */

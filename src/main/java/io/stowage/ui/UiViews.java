@@ -3,10 +3,13 @@ package io.stowage.ui;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.stowage.metadata.RepositoryRecords.RepositorySummary;
 import io.stowage.metadata.TagRecords.TagDetail;
+import io.stowage.registry.ImageInspector;
 
 /** What the pages show, formatted: sizes in binary units, times in UTC to the minute. */
 public final class UiViews {
@@ -28,13 +31,55 @@ public final class UiViews {
 
     /** A row of a repository's tag table, with the command that pulls it. */
     public record TagRow(String name, String digest, String shortDigest, String mediaType, String size, String pushed,
-                  String pullCommand) {
+                  String pullCommand, String path, String digestPath) {
         static TagRow of(String host, String repository, TagDetail tag) {
-            String hex = tag.digest().substring(tag.digest().indexOf(':') + 1);
-            return new TagRow(tag.name(), tag.digest(), hex.substring(0, Math.min(12, hex.length())),
+            return new TagRow(tag.name(), tag.digest(), UiViews.shortDigest(tag.digest()),
                     tag.mediaType(), bytes(tag.size()), time(tag.updatedAt()),
-                    "docker pull " + host + "/" + repository + ":" + tag.name());
+                    "docker pull " + host + "/" + repository + ":" + tag.name(),
+                    UiPaths.manifest(repository, tag.name()), UiPaths.manifest(repository, tag.digest()));
         }
+    }
+
+    /** A manifest's page: an index's platforms, or an image's layers, config and history, sizes formatted. */
+    public record ManifestView(String digest, String shortDigest, String mediaType, String size, boolean index,
+                               List<EntryRow> platforms, List<LayerRow> layers, String layersSize,
+                               ImageInspector.Config config, String configNote, List<HistoryRow> history,
+                               Map<String, String> annotations, List<ReferrerRow> referrers) {
+        static ManifestView of(String repository, ImageInspector.Inspection m) {
+            return new ManifestView(m.digest(), UiViews.shortDigest(m.digest()), m.mediaType(), bytes(m.size()), m.index(),
+                    m.platforms().stream().map(e -> new EntryRow(e.platform().isEmpty() ? "unknown" : e.platform(),
+                            e.digest(), UiViews.shortDigest(e.digest()), e.mediaType(), bytes(e.size()),
+                            UiPaths.manifest(repository, e.digest()))).toList(),
+                    m.layers().stream().map(l -> new LayerRow(l.index(), l.digest(), UiViews.shortDigest(l.digest()),
+                            l.mediaType(), bytes(l.size()))).toList(),
+                    bytes(m.layersSize()), m.config(), m.configNote(),
+                    m.history().stream().map(h -> new HistoryRow(h.created() == null ? "" : h.created(),
+                            h.createdBy() == null ? "" : h.createdBy(), h.size() == null ? "" : bytes(h.size()),
+                            h.comment() == null ? "" : h.comment())).toList(),
+                    m.annotations(),
+                    m.referrers().stream().map(r -> new ReferrerRow(r.artifactType() == null ? r.mediaType()
+                            : r.artifactType(), r.digest(), UiViews.shortDigest(r.digest()), bytes(r.size()),
+                            UiPaths.manifest(repository, r.digest()))).toList());
+        }
+    }
+
+    public record EntryRow(String platform, String digest, String shortDigest, String mediaType, String size,
+                           String path) {
+    }
+
+    public record LayerRow(int index, String digest, String shortDigest, String mediaType, String size) {
+    }
+
+    public record HistoryRow(String created, String createdBy, String size, String comment) {
+    }
+
+    public record ReferrerRow(String artifactType, String digest, String shortDigest, String size, String path) {
+    }
+
+    /** The first 12 hex digits of a digest, as tools show image ids. */
+    static String shortDigest(String digest) {
+        String hex = digest.substring(digest.indexOf(':') + 1);
+        return hex.substring(0, Math.min(12, hex.length()));
     }
 
     static String time(Instant instant) {
