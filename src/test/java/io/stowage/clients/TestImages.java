@@ -128,10 +128,14 @@ final class TestImages {
             layers.add(new Blob(format.layerType, gzip(tar)));
             history.add(ordered("created", created, "created_by", "stowage test layer " + i));
         }
+        // A metadata-only step, as Dockerfile EXPOSE or CMD write: history without a layer of its own.
+        history.add(ordered("created", created, "created_by", "EXPOSE 8080/tcp", "comment", "no layer",
+                "empty_layer", true));
 
         Map<String, Object> runtime = ordered(
                 "Env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
                 "Cmd", List.of("/layer0/hello.txt"),
+                "ExposedPorts", ordered("8080/tcp", Map.of()),
                 "WorkingDir", "/",
                 "Labels", ordered("io.stowage.test.nonce", nonce));
         Map<String, Object> config = ordered(

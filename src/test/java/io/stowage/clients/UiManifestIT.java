@@ -1,0 +1,236 @@
+package io.stowage.clients;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import io.stowage.admin.AdminApiTestBase;
+import io.stowage.auth.TokenAuth;
+import io.stowage.clients.TestImages.Image;
+import io.stowage.clients.TestImages.ImageIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web UI's manifest page over a multi-arch index pushed with skopeo: the index's platforms, an image's layers,
+ * config, history and referrers, over plain HTTP and in headless Chromium (screenshots in
+ * {@code target/ui-screenshots/}); and who may see it, as for the repository page. In this package for
+ * {@link TestImages}.
+ */
+@TokenAuth
+class UiManifestIT extends AdminApiTestBase {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+    private static final String PASSWORD = "ui-password-1";
+    private static final String SBOM = "application/vnd.example.sbom.v1+json";
+
+    @TempDir
+    Path temp;
+
+    /** Pushes a fresh two-platform index as {@code repository:v1} with skopeo --all. */
+    private ImageIndex pushIndex(String repository) {
+        Skopeo.require();
+        ImageIndex index = TestImages.randomMultiArchIndex();
+        Path layout = temp.resolve("layout-" + repository.replace('/', '-'));
+        TestImages.writeOciLayout(layout, "v1", index);
+        Skopeo.succeed("copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds",
+                TokenAuth.ADMIN + ":" + TokenAuth.ADMIN_PASSWORD, "oci:" + layout + ":v1",
+                "docker://" + registryHost() + "/" + repository + ":v1");
+        return index;
+    }
+
+    /** Attaches an SBOM-like artifact to {@code subject} through /v2/; returns the artifact's digest. */
+    private String attachSbom(String repository, Image subject) throws Exception {
+        String empty = pushBlob(repository, "{}".getBytes(StandardCharsets.UTF_8), ADMIN);
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                 "artifactType":"%s",
+                 "config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%s","size":2},
+                 "layers":[{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%s","size":2}],
+                 "subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%d}}
+                """.formatted(SBOM, empty, empty, subject.manifest().digest(), subject.manifest().size());
+        byte[] bytes = manifest.getBytes(StandardCharsets.UTF_8);
+        String digest = sha256(bytes);
+        HttpResponse<String> put = send(request("/v2/" + repository + "/manifests/" + digest)
+                .header("Authorization", ADMIN).header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        return digest;
+    }
+
+    @Test
+    void theManifestPageShowsPlatformsLayersConfigHistoryAndReferrers() throws Exception {
+        String user = newUser(PASSWORD, false);
+        String repository = user + "/" + unique("multi");
+        ImageIndex index = pushIndex(repository);
+        Image amd64 = index.images().getFirst();
+        String sbom = attachSbom(repository, amd64);
+        String cookie = signIn(user, PASSWORD);
+
+        String repositoryPage = page("/ui/repositories/" + repository, cookie).body();
+        assertThat(repositoryPage).contains("href=\"/ui/repositories/" + repository + "/-/manifests/v1\"")
+                .contains("href=\"/ui/repositories/" + repository + "/-/manifests/" + index.index().digest() + "\"");
+
+        HttpResponse<String> indexPage = page("/ui/repositories/" + repository + "/-/manifests/v1", cookie);
+        assertThat(indexPage.statusCode()).isEqualTo(200);
+        assertThat(indexPage.body()).contains("Index (multi-platform)").contains(index.index().digest())
+                .contains("data-platform=\"linux/amd64\"").contains("data-platform=\"linux/arm64\"");
+        for (Image image : index.images()) {
+            assertThat(indexPage.body()).contains("/-/manifests/" + image.manifest().digest() + "\"");
+        }
+
+        HttpResponse<String> imagePage = page("/ui/repositories/" + repository + "/-/manifests/"
+                + amd64.manifest().digest(), cookie);
+        assertThat(imagePage.statusCode()).isEqualTo(200);
+        String body = imagePage.body();
+        assertThat(body).contains("Image manifest").contains("application/vnd.oci.image.manifest.v1+json");
+        long total = 0;
+        for (TestImages.Blob layer : amd64.layers()) {
+            assertThat(body).contains(layer.digest().substring(7, 19)).contains(size(layer.size()));
+            total += layer.size();
+        }
+        assertThat(body).contains(size(total));
+        assertThat(count(body, "class=\"layer\"")).isEqualTo(2);
+        // Config fields read from the config blob.
+        assertThat(body).contains("linux/amd64").contains("PATH=/usr/local/sbin").contains("/layer0/hello.txt")
+                .contains("8080/tcp").contains("io.stowage.test.nonce=");
+        // History as docker history shows it: a layer's size per step, 0 B for the step without one.
+        assertThat(count(body, "class=\"history\"")).isEqualTo(3);
+        assertThat(body).contains("stowage test layer 0").contains("stowage test layer 1")
+                .contains("EXPOSE 8080/tcp").contains(">0 B<").contains("no layer");
+        assertThat(body.indexOf("stowage test layer 1")).isLessThan(body.indexOf("EXPOSE 8080/tcp"));
+        // Annotations and the attached referrer.
+        assertThat(body).contains("io.stowage.test.nonce").contains(SBOM)
+                .contains("/-/manifests/" + sbom + "\"");
+
+        HttpResponse<String> missing = page("/ui/repositories/" + repository + "/-/manifests/nope", cookie);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        HttpResponse<String> malformed = page("/ui/repositories/" + repository + "/-/manifests/sha256:zz", cookie);
+        assertThat(malformed.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theManifestPageHasTheRepositoryPagesPermissions() throws Exception {
+        String owner = newUser(PASSWORD, false);
+        String repository = owner + "/" + unique("closed");
+        pushIndex(repository);
+        String path = "/ui/repositories/" + repository + "/-/manifests/v1";
+
+        HttpResponse<String> anonymous = page(path, null);
+        assertThat(anonymous.statusCode()).isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(location ->
+                assertThat(location).contains("/ui/login?next=").contains(encode(path)));
+
+        String stranger = signIn(newUser(PASSWORD, false), PASSWORD);
+        assertThat(page(path, stranger).statusCode()).isEqualTo(404);
+        assertThat(page(path, signIn(owner, PASSWORD)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> published = call("PUT", "/api/v1/repositories/" + repository, ADMIN,
+                Map.of("visibility", "public"));
+        assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+        assertThat(page(path, null).statusCode()).isEqualTo(200);
+        assertThat(page(path, stranger).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void inABrowserTheIndexLeadsToAPlatformsLayersAndHistory() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM);
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("chromium is not installed (Debian package chromium); CI must install it");
+        }
+        assumeTrue(installed, "chromium is not installed (Debian package chromium)");
+        Files.createDirectories(SCREENSHOTS);
+        String repository = "uibrowser/" + unique("multi");
+        ImageIndex index = pushIndex(repository);
+        Image arm64 = index.images().get(1);
+
+        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                     .setExecutablePath(CHROMIUM).setHeadless(true))) {
+            Page page = browser.newContext(new Browser.NewContextOptions()
+                    .setViewportSize(1280, 800).setBaseURL(baseUrl())).newPage();
+            page.navigate("/ui/login");
+            page.getByLabel("Username").fill(TokenAuth.ADMIN);
+            page.getByLabel("Password").fill(TokenAuth.ADMIN_PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            page.waitForURL("**/ui/");
+
+            page.navigate("/ui/repositories/" + repository);
+            page.locator("tr.tag[data-tag=v1] a.manifest-link").click();
+            page.waitForURL("**/ui/repositories/" + repository + "/-/manifests/v1");
+            assertThat(page.locator("tr.platform")).hasCount(2);
+            assertThat(page.locator("tr.platform[data-platform='linux/amd64']")).isVisible();
+            assertThat(page.locator("tr.platform[data-platform='linux/arm64']")).isVisible();
+            screenshot(page, "10-index");
+
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("linux/arm64").setExact(true)).click();
+            page.waitForURL("**/-/manifests/" + arm64.manifest().digest());
+            assertThat(page.locator("h1")).containsText(arm64.manifest().digest());
+            assertThat(page.locator("tr.layer")).hasCount(2);
+            assertThat(page.locator("tr.history")).hasCount(3);
+            assertThat(page.locator("tr.history").last()).containsText("0 B");
+            assertThat(page.locator("dl.config")).containsText("linux/arm64");
+            screenshot(page, "11-image-layers-history");
+        }
+    }
+
+    private static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    /** Sizes as the UI formats them. */
+    private static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        String[] units = {"KiB", "MiB", "GiB"};
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private String signIn(String user, String password) throws Exception {
+        HttpResponse<String> response = send(request("/ui/login")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + encode(user) + "&password="
+                        + encode(password))).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    private HttpResponse<String> page(String path, String cookie) throws Exception {
+        HttpRequest.Builder request = request(path).GET();
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return send(request.build());
+    }
+}
