@@ -123,6 +123,46 @@ class UiManifestIT extends AdminApiTestBase {
         assertThat(malformed.statusCode()).isEqualTo(404);
     }
 
+    /** Pushes an image manifest over {@code config} (an OCI image config) and one small layer; its digest. */
+    private String pushWithConfig(String repository, String tag, byte[] config) throws Exception {
+        String configDigest = pushBlob(repository, config, ADMIN);
+        byte[] layer = ("layer " + unique("l")).getBytes(StandardCharsets.UTF_8);
+        String layerDigest = pushBlob(repository, layer, ADMIN);
+        byte[] manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                 "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},
+                 "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%d}]}
+                """.formatted(configDigest, config.length, layerDigest, layer.length).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> put = send(request("/v2/" + repository + "/manifests/" + tag)
+                .header("Authorization", ADMIN).header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        return sha256(manifest);
+    }
+
+    @Test
+    void aBareConfigShowsWhatItHasAndAnOversizedOneIsNotRead() throws Exception {
+        String repository = "uimanifest/" + unique("configs");
+        pushWithConfig(repository, "bare", "{}".getBytes(StandardCharsets.UTF_8));
+        byte[] huge = ("{\"os\":\"linux\",\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        pushWithConfig(repository, "huge", huge);
+        HttpResponse<String> made = call("PUT", "/api/v1/repositories/" + repository, ADMIN,
+                Map.of("visibility", "public"));
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(200);
+
+        HttpResponse<String> bare = page("/ui/repositories/" + repository + "/-/manifests/bare", null);
+        assertThat(bare.statusCode()).isEqualTo(200);
+        assertThat(bare.body()).contains("class=\"facts config\"").contains("No history recorded.")
+                .doesNotContain("config-note");
+        assertThat(count(bare.body(), "class=\"layer\"")).isEqualTo(1);
+
+        HttpResponse<String> oversized = page("/ui/repositories/" + repository + "/-/manifests/huge", null);
+        assertThat(oversized.statusCode()).isEqualTo(200);
+        assertThat(oversized.body()).contains("The config is too large to show here.")
+                .doesNotContain("class=\"facts config\"");
+    }
+
     @Test
     void theManifestPageHasTheRepositoryPagesPermissions() throws Exception {
         String owner = newUser(PASSWORD, false);
