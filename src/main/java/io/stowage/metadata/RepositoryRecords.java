@@ -158,9 +158,10 @@ public class RepositoryRecords {
             case NAME -> "r.name";
             case PUSHED -> "r.pushed_at desc nulls last, r.name";
             case SIZE -> "stored_bytes desc, r.name";
+            case PULLS -> "r.pull_count desc, r.name";
         };
         var statement = jdbc.sql("""
-                select r.name, r.visibility, r.pushed_at,
+                select r.name, r.visibility, r.pushed_at, r.pull_count,
                        coalesce((select sum(b.size) from repository_blobs rb join blobs b on b.digest = rb.digest
                                  where rb.repository_id = r.id), 0) as stored_bytes
                 from repositories r
@@ -169,15 +170,17 @@ public class RepositoryRecords {
         statement = filter.bind(statement);
         return statement.param(contains == null ? "" : contains).param(limit)
                 .query((rs, row) -> new RepositorySummary(rs.getString(1), rs.getString(2),
-                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getLong(4)))
+                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getLong(5),
+                        rs.getLong(4)))
                 .list();
     }
 
-    /** How {@link #summaries} orders repositories: by name, most recently pushed first, or largest first. */
-    public enum SummaryOrder { NAME, PUSHED, SIZE }
+    /** How {@link #summaries} orders repositories: by name, most recently pushed, largest or most pulled first. */
+    public enum SummaryOrder { NAME, PUSHED, SIZE, PULLS }
 
     /** A repository as listings show it: {@code storedBytes} is what its linked blobs occupy in storage. */
-    public record RepositorySummary(String name, String visibility, java.time.Instant pushedAt, long storedBytes) {
+    public record RepositorySummary(String name, String visibility, java.time.Instant pushedAt, long storedBytes,
+                                    long pulls) {
     }
 
     /** The repository's settings and last push, if it exists. */

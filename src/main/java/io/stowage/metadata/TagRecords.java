@@ -83,18 +83,20 @@ public class TagRecords {
     }
 
     /** A tag with its manifest's digest, media type and total size (manifest, config and layers). */
-    public record TagDetail(String name, String digest, String mediaType, long size, java.time.Instant updatedAt) {
+    public record TagDetail(String name, String digest, String mediaType, long size, java.time.Instant updatedAt,
+                            long pulls, java.time.Instant lastPulledAt) {
     }
 
     /** Up to {@code limit} of the repository's tags in byte order, with their manifests' sizes: one statement. */
     public List<TagDetail> listDetails(long repositoryId, int limit) {
         return jdbc.sql("""
-                select t.name, m.digest, m.media_type, m.total_size, t.updated_at
+                select t.name, m.digest, m.media_type, m.total_size, t.updated_at, m.pull_count, m.last_pulled_at
                 from tags t join manifests m on m.id = t.manifest_id
                 where t.repository_id = ? order by t.name limit ?""")
                 .param(repositoryId).param(limit)
                 .query((rs, row) -> new TagDetail(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getTimestamp(5).toInstant()))
+                        rs.getTimestamp(5).toInstant(), rs.getLong(6),
+                        rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()))
                 .list();
     }
 }

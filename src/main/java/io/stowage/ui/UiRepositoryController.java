@@ -48,6 +48,7 @@ class UiRepositoryController {
         SummaryOrder order = switch (sort) {
             case "pushed" -> SummaryOrder.PUSHED;
             case "size" -> SummaryOrder.SIZE;
+            case "pulls" -> SummaryOrder.PULLS;
             default -> SummaryOrder.NAME;
         };
         List<UiViews.RepositoryRow> rows = browser.list(access.readable(visitor.identity()), q, order).stream()

@@ -21,20 +21,22 @@ public final class UiViews {
     }
 
     /** A row of the repositories page. */
-    public record RepositoryRow(String name, String path, boolean isPublic, String pushed, String size, long storedBytes) {
+    public record RepositoryRow(String name, String path, boolean isPublic, String pushed, String size, long storedBytes,
+                                long pulls) {
         static RepositoryRow of(RepositorySummary summary) {
             return new RepositoryRow(summary.name(), UiPaths.repository(summary.name()),
                     "public".equals(summary.visibility()), time(summary.pushedAt()), bytes(summary.storedBytes()),
-                    summary.storedBytes());
+                    summary.storedBytes(), summary.pulls());
         }
     }
 
     /** A row of a repository's tag table, with the command that pulls it. */
     public record TagRow(String name, String digest, String shortDigest, String mediaType, String size, String pushed,
-                  String pullCommand, String path, String digestPath) {
+                  long pulls, String lastPulled, String pullCommand, String path, String digestPath) {
         static TagRow of(String host, String repository, TagDetail tag) {
             return new TagRow(tag.name(), tag.digest(), UiViews.shortDigest(tag.digest()),
-                    tag.mediaType(), bytes(tag.size()), time(tag.updatedAt()),
+                    tag.mediaType(), bytes(tag.size()), time(tag.updatedAt()), tag.pulls(),
+                    tag.lastPulledAt() == null ? "never" : time(tag.lastPulledAt()),
                     "docker pull " + host + "/" + repository + ":" + tag.name(),
                     UiPaths.manifest(repository, tag.name()), UiPaths.manifest(repository, tag.digest()));
         }

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 @TokenAuth
 class UiAccessIT extends AdminApiTestBase {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.stowage.registry.PullTally pulls;
+
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final String PASSWORD = "ui-password-1";
 
@@ -46,6 +49,27 @@ class UiAccessIT extends AdminApiTestBase {
 
         HttpResponse<String> robots = page("/ui/admin/robots", null);
         assertThat(robots.statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void pullCountsShowOnThePagesAndTheListSortsByThem() throws Exception {
+        String prefix = "uipulls" + unique("").replace("-", "");
+        String quiet = prefix + "/quiet";
+        String busy = prefix + "/busy";
+        pushImage(quiet, "v1", ADMIN);
+        pushImage(busy, "v1", ADMIN);
+        makePublic(quiet);
+        makePublic(busy);
+        for (int i = 0; i < 3; i++) {
+            assertThat(call("GET", "/v2/" + busy + "/manifests/v1", ADMIN, null).statusCode()).isEqualTo(200);
+        }
+        pulls.flush();
+
+        String repository = page("/ui/repositories/" + busy, null).body();
+        assertThat(repository).containsPattern("data-label=\"Pulls\" class=\"num\">3<")
+                .doesNotContain(">never<");
+        String list = page("/ui/?sort=pulls&q=" + prefix, null).body();
+        assertThat(list.indexOf(busy)).as("the most pulled first").isPositive().isLessThan(list.indexOf(quiet));
     }
 
     @Test
