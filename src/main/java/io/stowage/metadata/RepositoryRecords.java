@@ -129,7 +129,7 @@ public class RepositoryRecords {
         return jdbc.sql("select id, name, visibility, description, pull_count, pulled_at from repositories "
                         + "where name = ?").param(name)
                 .query((rs, row) -> new RepositoryRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getLong(5), instant(rs.getTimestamp(6))))
+                        rs.getString(4), rs.getLong(5), Timestamps.instant(rs.getTimestamp(6))))
                 .optional();
     }
 
@@ -143,10 +143,6 @@ public class RepositoryRecords {
         jdbc.sql("""
                 update repositories set visibility = coalesce(?, visibility), description = coalesce(?, description)
                 where id = ?""").param(visibility).param(description).param(id).update();
-    }
-
-    static java.time.Instant instant(java.sql.Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 
     /**
@@ -170,7 +166,7 @@ public class RepositoryRecords {
         statement = filter.bind(statement);
         return statement.param(contains == null ? "" : contains).param(limit)
                 .query((rs, row) -> new RepositorySummary(rs.getString(1), rs.getString(2),
-                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(), rs.getLong(5),
+                        Timestamps.instant(rs.getTimestamp(3)), rs.getLong(5),
                         rs.getLong(4)))
                 .list();
     }
@@ -188,7 +184,7 @@ public class RepositoryRecords {
         return jdbc.sql("select id, name, visibility, description, pushed_at from repositories where name = ?")
                 .param(name)
                 .query((rs, row) -> new RepositoryOverview(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant()))
+                        rs.getString(4), Timestamps.instant(rs.getTimestamp(5))))
                 .optional();
     }
 

@@ -69,12 +69,8 @@ public class RobotRecords {
         return instant == null ? null : Timestamp.from(instant);
     }
 
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
-    }
-
     private static RobotRecord map(ResultSet rs, int row) throws SQLException {
         return new RobotRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                instant(rs.getTimestamp(5)), rs.getString(6), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)));
+                Timestamps.instant(rs.getTimestamp(5)), rs.getString(6), Timestamps.instant(rs.getTimestamp(7)), Timestamps.instant(rs.getTimestamp(8)));
     }
 }

@@ -34,7 +34,7 @@ public class SigningKeyRecords {
         return jdbc.sql("select kid, algorithm, created_at, retired_at from signing_keys order by created_at desc, kid")
                 .query((rs, row) -> new SigningKeySummary(rs.getString(1), rs.getString(2),
                         rs.getTimestamp(3).toInstant(),
-                        rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()))
+                        Timestamps.instant(rs.getTimestamp(4))))
                 .list();
     }
 

@@ -71,7 +71,7 @@ public class TagRecords {
                 .param(repositoryId).param(last == null ? "" : last).param(limit)
                 .query((rs, row) -> new TagRecord(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant(), rs.getLong(5),
-                        RepositoryRecords.instant(rs.getTimestamp(6))))
+                        Timestamps.instant(rs.getTimestamp(6))))
                 .list();
     }
 
@@ -96,7 +96,7 @@ public class TagRecords {
                 .param(repositoryId).param(limit)
                 .query((rs, row) -> new TagDetail(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                         rs.getTimestamp(5).toInstant(), rs.getLong(6),
-                        rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()))
+                        Timestamps.instant(rs.getTimestamp(7))))
                 .list();
     }
 }
