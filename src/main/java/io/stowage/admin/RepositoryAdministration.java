@@ -60,10 +60,17 @@ public class RepositoryAdministration {
                 .orElseThrow(() -> AdminException.notFound("no repository named " + name));
     }
 
-    /** Applies the changes, creating the repository (empty) if needed, so that it can be made public before a push. */
+    /**
+     * Applies the changes, creating the repository (empty) if needed, so that it can be made public before a push.
+     * Visibility is for those who manage the repository; a description alone, for those who may push to it.
+     */
     @Transactional
     public RepositorySettings update(AdminCaller caller, String name, RepositoryChanges changes) {
-        permissions.requireManage(caller, name);
+        if (changes != null && changes.visibility() == null && changes.description() != null) {
+            permissions.requirePush(caller, name);
+        } else {
+            permissions.requireManage(caller, name);
+        }
         if (changes == null) {
             throw AdminException.invalid("a JSON object with visibility and/or description is expected");
         }

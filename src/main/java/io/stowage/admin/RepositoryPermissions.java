@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 /**
  * Who may do what to a repository through the admin API. Administrators manage every repository and a user the
  * repositories of their own namespace ({@code <username>/...}); reading what {@code /v2/} shows anyway (tags) needs
- * only the right to pull. A caller who may not is refused before the repository is looked up, so a 404 never tells
+ * only the right to pull, and describing a repository the right to push to it, as whoever publishes its images would. A caller who may not is refused before the repository is looked up, so a 404 never tells
  * them that a repository does not exist.
  */
 @Component
@@ -36,6 +36,14 @@ class RepositoryPermissions {
         requireValidName(name);
         if (!access.allowedActions(caller.identity(), name).contains(Actions.PULL)) {
             throw AdminException.forbidden("pulling from " + name + " is not allowed");
+        }
+    }
+
+    /** Throws 400 for an invalid name, 403 unless the caller may push to the repository. */
+    void requirePush(AdminCaller caller, String name) {
+        requireValidName(name);
+        if (!access.allowedActions(caller.identity(), name).contains(Actions.PUSH)) {
+            throw AdminException.forbidden("pushing to " + name + " is not allowed");
         }
     }
 

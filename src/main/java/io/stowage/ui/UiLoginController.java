@@ -35,6 +35,7 @@ class UiLoginController {
         if (!visitor.authEnabled()) {
             return "redirect:/ui/";
         }
+        model.addAttribute("visitor", visitor);
         model.addAttribute("next", UiPaths.safeNext(next));
         return "ui/login";
     }
@@ -47,6 +48,7 @@ class UiLoginController {
         if (!visitor.authEnabled()) {
             return "redirect:/ui/";
         }
+        model.addAttribute("visitor", visitor);
         model.addAttribute("next", UiPaths.safeNext(next));
         model.addAttribute("username", username);
         Optional<Identity> identity;
@@ -70,8 +72,13 @@ class UiLoginController {
         return "redirect:" + UiPaths.safeNext(next);
     }
 
+    /** Ends the session on every node, not only in this browser, and removes its cookie. */
     @PostMapping("/ui/logout")
-    String logout(HttpServletRequest request, HttpServletResponse response) {
+    String logout(@RequestAttribute(UiVisitorFilter.SESSION_ATTRIBUTE) UiSessions.Session session,
+                  HttpServletRequest request, HttpServletResponse response) {
+        if (!session.subject().isEmpty()) {
+            sessions.revoke(session);
+        }
         response.addHeader(HttpHeaders.SET_COOKIE, UiSessions.cookie("", Duration.ZERO, request.isSecure()).toString());
         return "redirect:/ui/";
     }

@@ -80,6 +80,7 @@ class UiRepositoryController {
         model.addAttribute("tags", page.tags().stream().map(t -> UiViews.TagRow.of(host, name, t)).toList());
         model.addAttribute("limited", page.tags().size() >= RepositoryBrowser.LIMIT);
         model.addAttribute("mayDelete", tags.mayDelete(visitor.caller(), name));
+        model.addAttribute("mayDescribe", access.allowedActions(visitor.identity(), name).contains(Actions.PUSH));
         return "ui/repository";
     }
 

@@ -5,6 +5,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -20,6 +21,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.stowage.auth.SigningKeys;
+import io.stowage.metadata.SessionRevocationRecords;
 import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +31,8 @@ import org.springframework.stereotype.Component;
  * after {@link #LIFETIME}. Its type and audience differ from the registry's tokens, so neither is accepted as the
  * other. The subject is resolved again on every request, so a disabled or deleted account is out at once. Visitors
  * who have not signed in (and everyone when auth is off) get a session with an empty subject: their forms need a
- * CSRF token too, or a page on another site could make their browser delete tags of an open registry.
+ * CSRF token too, or a page on another site could make their browser delete tags of an open registry. Signing out
+ * revokes a signed-in session on every node ({@link #revoke}); the filter checks that before accepting one.
  */
 @Component
 class UiSessions {
@@ -43,13 +46,29 @@ class UiSessions {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    UiSessions(SigningKeys keys, Clock clock) {
+    private final SessionRevocationRecords revocations;
+
+    UiSessions(SigningKeys keys, Clock clock, SessionRevocationRecords revocations) {
         this.keys = keys;
         this.clock = clock;
+        this.revocations = revocations;
     }
 
-    /** A signed-in visitor's session: who, and the token every form that changes something must carry back. */
-    record Session(String subject, String csrf) {
+    /** Ends the session everywhere: its cookie, copied or not, is refused from now until it expires. */
+    void revoke(Session session) {
+        revocations.revoke(session.id(), session.expiresAt());
+    }
+
+    /** Whether the session was signed out of. Anonymous sessions are never revoked, so this asks only for others. */
+    boolean revoked(Session session) {
+        return !session.subject().isEmpty() && revocations.isRevoked(session.id());
+    }
+
+    /**
+     * A visitor's session: its id (what signing out revokes), who (empty: nobody signed in), the token every form
+     * that changes something must carry back, and when it expires.
+     */
+    record Session(String id, String subject, String csrf, Instant expiresAt) {
     }
 
     /** A session just issued: the cookie's value and the session it holds. */
@@ -58,15 +77,16 @@ class UiSessions {
 
     /** A new session for the subject (empty: nobody signed in). */
     Issued issue(String subject) {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        String csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id = randomToken();
+        String csrf = randomToken();
         Instant now = clock.instant();
+        Instant expires = now.plus(LIFETIME);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .jwtID(id)
                 .subject(subject)
                 .audience(AUDIENCE)
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(LIFETIME)))
+                .expirationTime(Date.from(expires))
                 .claim("csrf", csrf)
                 .build();
         ECKey key = keys.signingKey();
@@ -77,7 +97,13 @@ class UiSessions {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a UI session", e);
         }
-        return new Issued(jwt.serialize(), new Session(subject, csrf));
+        return new Issued(jwt.serialize(), new Session(id, subject, csrf, expires.truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    private String randomToken() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** The cookie holding a session (an empty value and no lifetime remove it): never readable by scripts. */
@@ -103,11 +129,11 @@ class UiSessions {
             Date expires = claims.getExpirationTime();
             String csrf = claims.getStringClaim("csrf");
             if (expires == null || !expires.toInstant().isAfter(clock.instant()) || claims.getSubject() == null
-                    || csrf == null
+                    || csrf == null || claims.getJWTID() == null
                     || !List.of(AUDIENCE).equals(claims.getAudience())) {
                 return Optional.empty();
             }
-            return Optional.of(new Session(claims.getSubject(), csrf));
+            return Optional.of(new Session(claims.getJWTID(), claims.getSubject(), csrf, expires.toInstant()));
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }

@@ -22,9 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Establishes who visits /ui/: the account of a valid session cookie (resolved again each time, so a disabled account
- * is signed out at once), else an anonymous visitor, who gets a session of their own for its CSRF token; everybody,
- * with every right, when auth is off. Every POST but the sign-in itself must carry the session's CSRF token in the
- * {@code _csrf} field, else 403. Pages are not stored by caches: they hold CSRF tokens, and once a robot's secret.
+ * is signed out at once, as is a session signed out of), else an anonymous visitor, who gets a session of their own
+ * for its CSRF token; everybody, with every right, when auth is off. Every POST, the sign-in included, must carry the
+ * session's CSRF token in the {@code _csrf} field, else 403. Pages are not stored by caches: they hold CSRF tokens, and once a robot's secret.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -32,6 +32,8 @@ class UiVisitorFilter extends OncePerRequestFilter {
 
     static final String PREFIX = "/ui";
     static final String CSRF_FIELD = "_csrf";
+    /** The request attribute holding the visitor's {@link UiSessions.Session}, which signing out revokes. */
+    static final String SESSION_ATTRIBUTE = "io.stowage.ui.session";
 
     private final boolean enabled;
     private final UiSessions sessions;
@@ -53,7 +55,7 @@ class UiVisitorFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String address = request.getRemoteAddr();
-        UiSessions.Session session = session(request).orElse(null);
+        UiSessions.Session session = session(request).filter(s -> !sessions.revoked(s)).orElse(null);
         Identity identity = Identity.ANONYMOUS;
         if (session != null && enabled && !session.subject().isEmpty()) {
             Optional<Identity> resolved = identities.resolve(session.subject());
@@ -63,10 +65,7 @@ class UiVisitorFilter extends OncePerRequestFilter {
                 session = null; // the account is gone or disabled: an anonymous visitor again
             }
         }
-        boolean signingIn = request.getMethod().equals("POST") && path(request).equals(UiLoginController.LOGIN);
-        if (session == null && signingIn) {
-            session = new UiSessions.Session("", ""); // its answer sets the cookie; none sent, none needed before
-        } else if (session == null) {
+        if (session == null) {
             UiSessions.Issued issued = sessions.issue("");
             session = issued.session();
             response.addHeader(HttpHeaders.SET_COOKIE,
@@ -75,7 +74,8 @@ class UiVisitorFilter extends OncePerRequestFilter {
         UiVisitor visitor = !enabled ? UiVisitor.unrestricted(address, session.csrf())
                 : new UiVisitor(identity, session.csrf(), address, !identity.anonymous(), true);
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        if (request.getMethod().equals("POST") && !signingIn && !csrfMatches(visitor, request.getParameter(CSRF_FIELD))) {
+        // The sign-in form too: else another site could sign a visitor in to an account of its choosing.
+        if (request.getMethod().equals("POST") && !csrfMatches(visitor, request.getParameter(CSRF_FIELD))) {
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             response.setContentType(MediaType.TEXT_PLAIN_VALUE);
             response.setCharacterEncoding("UTF-8");
@@ -83,6 +83,7 @@ class UiVisitorFilter extends OncePerRequestFilter {
                     + "Go back, reload the page and try again.\n");
             return;
         }
+        request.setAttribute(SESSION_ATTRIBUTE, session);
         request.setAttribute(UiVisitor.ATTRIBUTE, visitor);
         chain.doFilter(request, response);
     }

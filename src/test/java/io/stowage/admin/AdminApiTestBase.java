@@ -64,7 +64,7 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    protected static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
     }
 

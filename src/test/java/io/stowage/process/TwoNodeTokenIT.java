@@ -190,13 +190,7 @@ class TwoNodeTokenIT {
 
     @Test
     void webUiSessionOfOneClusterNodeWorksOnTheOtherButNotOnANodeWithOtherKeys() throws Exception {
-        HttpResponse<String> login = send(HttpRequest.newBuilder(uri(a, "/ui/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + ADMIN + "&password="
-                        + URLEncoder.encode(ADMIN_PASSWORD, StandardCharsets.UTF_8))));
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
-        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String cookie = new io.stowage.ui.UiForms(http, a.baseUrl()).signIn(ADMIN, ADMIN_PASSWORD);
 
         // No session store: b reads a's cookie with the keys they share, and takes the CSRF token it carries.
         HttpResponse<String> onB = send(HttpRequest.newBuilder(uri(b, "/ui/")).header("Cookie", cookie));
@@ -210,6 +204,9 @@ class TwoNodeTokenIT {
                 .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(csrf.group(1),
                         StandardCharsets.UTF_8))));
         assertThat(logout.statusCode()).isEqualTo(302);
+        // Signed out on b, the same cookie is out on a as well.
+        HttpResponse<String> onA = send(HttpRequest.newBuilder(uri(a, "/ui/")).header("Cookie", cookie));
+        assertThat(onA.body()).doesNotContain("Sign out").contains("Sign in");
 
         // c signs with keys of its own (trusting a's for registry tokens only): the cookie signs nobody in there.
         HttpResponse<String> onC = send(HttpRequest.newBuilder(uri(c, "/ui/")).header("Cookie", cookie));

@@ -2,11 +2,8 @@ package io.stowage.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.stowage.admin.AdminApiTestBase;
 import io.stowage.auth.TokenAuth;
@@ -22,7 +19,6 @@ class UiAccessIT extends AdminApiTestBase {
     @org.springframework.beans.factory.annotation.Autowired
     private io.stowage.registry.PullTally pulls;
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final String PASSWORD = "ui-password-1";
 
     @Test
@@ -98,12 +94,11 @@ class UiAccessIT extends AdminApiTestBase {
     @Test
     void signInSetsAHardenedCookieAndWrongPasswordsAreRefused() throws Exception {
         String user = newUser(PASSWORD, false);
-        HttpResponse<String> wrong = post("/ui/login", null, Map.of("username", user, "password", "nope"));
+        HttpResponse<String> wrong = forms().submitSignIn(user, "nope", null);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
 
-        HttpResponse<String> right = post("/ui/login", null,
-                Map.of("username", user, "password", PASSWORD, "next", "//evil.example/"));
+        HttpResponse<String> right = forms().submitSignIn(user, PASSWORD, "//evil.example/");
         assertThat(right.statusCode()).isEqualTo(302);
         assertThat(right.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/ui/"));
         String setCookie = right.headers().firstValue("Set-Cookie").orElseThrow();
@@ -149,6 +144,77 @@ class UiAccessIT extends AdminApiTestBase {
     }
 
     @Test
+    void theSignInFormNeedsTheTokenOfTheSessionThatShowedIt() throws Exception {
+        String user = newUser(PASSWORD, false);
+        // Another site posting credentials of its choosing: no session cookie, or one without the token.
+        HttpResponse<String> bare = post("/ui/login", null, Map.of("username", user, "password", PASSWORD));
+        assertThat(bare.statusCode()).isEqualTo(403);
+        assertThat(page("/ui/", UiForms.cookie(bare)).body()).doesNotContain("Sign out");
+        HttpResponse<String> form = page("/ui/login", null);
+        String cookie = UiForms.cookie(form);
+        assertThat(post("/ui/login", cookie, Map.of("username", user, "password", PASSWORD)).statusCode())
+                .isEqualTo(403);
+        assertThat(post("/ui/login", cookie, Map.of("username", user, "password", PASSWORD,
+                "_csrf", csrf(form.body()))).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void signingOutEndsTheSessionOnTheServerNotOnlyInTheBrowser() throws Exception {
+        String user = newUser(PASSWORD, false);
+        String cookie = signIn(user, PASSWORD);
+        String kept = cookie; // a copy, as a stolen cookie or a second tab would hold
+        String home = page("/ui/", cookie).body();
+        assertThat(home).contains("Sign out");
+
+        HttpResponse<String> out = post("/ui/logout", cookie, Map.of("_csrf", csrf(home)));
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(out.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith(UiSessions.COOKIE + "=;")
+                && c.contains("Max-Age=0"));
+
+        HttpResponse<String> again = page("/ui/", kept);
+        assertThat(again.body()).doesNotContain("Sign out").contains("Sign in");
+        // The revoked cookie is replaced by an anonymous session, not honoured.
+        assertThat(UiForms.cookie(again)).isNotEqualTo(kept);
+        // Signing in again works, with a new session.
+        assertThat(page("/ui/", signIn(user, PASSWORD)).body()).contains("Sign out");
+    }
+
+    @Test
+    void thoseWhoMayPushDescribeTheRepositoryOthersMayNot() throws Exception {
+        String owner = newUser(PASSWORD, false);
+        String repository = owner + "/" + unique("described");
+        pushImage(repository, "v1", ADMIN);
+        makePublic(repository);
+        String ownerCookie = signIn(owner, PASSWORD);
+        String ownerPage = page("/ui/repositories/" + repository, ownerCookie).body();
+        assertThat(ownerPage).contains("action=\"/ui/description\"");
+
+        HttpResponse<String> saved = post("/ui/description", ownerCookie, Map.of("_csrf", csrf(ownerPage),
+                "repository", repository, "description", "  Builds <the> app \u00e9  "));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
+        assertThat(page("/ui/repositories/" + repository, null).body())
+                .contains("Builds &lt;the&gt; app \u00e9</p>");
+        HttpResponse<String> settings = call("GET", "/api/v1/repositories/" + repository, ADMIN, null);
+        assertThat(json(settings).get("description").asString()).isEqualTo("Builds <the> app \u00e9");
+        HttpResponse<String> search = call("GET", "/v1/search?q=" + encode("<the>"), null, null);
+        assertThat(search.body()).contains(repository);
+
+        // A reader of the public repository sees no form, and a forged post is refused as the admin API refuses it.
+        String reader = newUser(PASSWORD, false);
+        String readerCookie = signIn(reader, PASSWORD);
+        String readerPage = page("/ui/repositories/" + repository, readerCookie).body();
+        assertThat(readerPage).doesNotContain("/ui/description");
+        HttpResponse<String> refused = post("/ui/description", readerCookie, Map.of("_csrf", csrf(readerPage),
+                "repository", repository, "description", "defaced"));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        HttpResponse<String> tooLong = post("/ui/description", ownerCookie, Map.of("_csrf", csrf(ownerPage),
+                "repository", repository, "description", "x".repeat(5000)));
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(json(call("GET", "/api/v1/repositories/" + repository, ADMIN, null)).get("description")
+                .asString()).isEqualTo("Builds <the> app \u00e9");
+    }
+
+    @Test
     void aDisabledUsersSessionEndsAtOnce() throws Exception {
         String user = newUser(PASSWORD, false);
         String cookie = signIn(user, PASSWORD);
@@ -170,17 +236,16 @@ class UiAccessIT extends AdminApiTestBase {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
+    private UiForms forms() {
+        return new UiForms(http, baseUrl());
+    }
+
     private String signIn(String user, String password) throws Exception {
-        HttpResponse<String> response = post("/ui/login", null, Map.of("username", user, "password", password));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
-        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
+        return forms().signIn(user, password);
     }
 
     private static String csrf(String html) {
-        Matcher matcher = CSRF.matcher(html);
-        assertThat(matcher.find()).as("a CSRF field in " + html).isTrue();
-        return matcher.group(1);
+        return UiForms.csrf(html);
     }
 
     @Test
@@ -195,22 +260,10 @@ class UiAccessIT extends AdminApiTestBase {
     }
 
     private HttpResponse<String> page(String path, String cookie) throws Exception {
-        HttpRequest.Builder request = request(path).GET();
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return send(request.build());
+        return forms().page(path, cookie);
     }
 
     private HttpResponse<String> post(String path, String cookie, Map<String, String> fields) throws Exception {
-        StringBuilder body = new StringBuilder();
-        fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(encode(k)).append('=')
-                .append(encode(v)));
-        HttpRequest.Builder request = request(path).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return send(request.build());
+        return forms().post(path, cookie, fields);
     }
 }
