@@ -39,7 +39,8 @@ class RepositoryAdminController {
 
     @PutMapping("/{*name}")
     @Operation(operationId = "updateRepository",
-            summary = "Change visibility and/or description, creating the repository if needed")
+            summary = "Change visibility and/or description, creating the repository if needed (administrators, and "
+                    + "users for their own namespace; the description alone, whoever may push to the repository)")
     RepositorySettings put(@Parameter(description = "repository name, slashes included") @PathVariable String name,
                            @RequestBody RepositoryChanges changes,
                            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {

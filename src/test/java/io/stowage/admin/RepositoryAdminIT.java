@@ -126,6 +126,30 @@ class RepositoryAdminIT extends AdminApiTestBase {
     }
 
     @Test
+    void whoeverMayPushDescribesTheRepositoryButOnlyItsManagerChangesItsVisibility() throws Exception {
+        String repository = unique("described") + "/app";
+        String robot = unique("publisher");
+        HttpResponse<String> created = call("POST", "/api/v1/robots", ADMIN, Map.of("name", robot,
+                "permissions", List.of(Map.of("repository", repository, "actions", List.of("pull", "push")))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String publisher = basic("robot+" + robot, json(created).get("secret").asString());
+        pushImage(repository, "v1", publisher);
+
+        HttpResponse<String> described = call("PUT", "/api/v1/repositories/" + repository, publisher,
+                Map.of("description", "Published by CI"));
+        assertThat(described.statusCode()).as(described.body()).isEqualTo(200);
+        assertThat(json(described).get("description").asString()).isEqualTo("Published by CI");
+        assertError(call("PUT", "/api/v1/repositories/" + repository, publisher,
+                Map.of("visibility", "public")), 403, "forbidden");
+        assertError(call("PUT", "/api/v1/repositories/" + repository, publisher,
+                Map.of("visibility", "private", "description", "both")), 403, "forbidden");
+        assertError(call("PUT", "/api/v1/repositories/" + unique("other") + "/app", publisher,
+                Map.of("description", "not mine")), 403, "forbidden");
+        assertThat(json(get("/api/v1/repositories/" + repository, ADMIN)).get("description").asString())
+                .isEqualTo("Published by CI");
+    }
+
+    @Test
     void badInputIs400() throws Exception {
         String name = unique("bad") + "/app";
         assertError(call("PUT", "/api/v1/repositories/Bad_Name", ADMIN, Map.of("visibility", "public")),
