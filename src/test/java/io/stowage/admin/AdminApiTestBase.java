@@ -64,7 +64,7 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    protected static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
     }
 
@@ -108,7 +108,7 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
     }
 
     /** {@code GET /auth/token} with basic credentials and the scopes; the raw answer. */
-    HttpResponse<String> tokenResponse(String authorization, String... scopes) throws Exception {
+    protected HttpResponse<String> tokenResponse(String authorization, String... scopes) throws Exception {
         StringBuilder query = new StringBuilder("/auth/token?service=stowage");
         for (String scope : scopes) {
             query.append("&scope=").append(encode(scope));

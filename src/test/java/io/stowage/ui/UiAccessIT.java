@@ -2,13 +2,9 @@ package io.stowage.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import io.stowage.admin.AdminApiTestBase;
 import io.stowage.auth.TokenAuth;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +13,11 @@ import org.junit.jupiter.api.Test;
  * tokens on every form that changes something, and a session that is nothing but a UI session.
  */
 @TokenAuth
-class UiAccessIT extends AdminApiTestBase {
+class UiAccessIT extends UiTestBase {
 
     @org.springframework.beans.factory.annotation.Autowired
     private io.stowage.registry.PullTally pulls;
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final String PASSWORD = "ui-password-1";
 
     @Test
@@ -170,19 +165,6 @@ class UiAccessIT extends AdminApiTestBase {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
-    private String signIn(String user, String password) throws Exception {
-        HttpResponse<String> response = post("/ui/login", null, Map.of("username", user, "password", password));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
-        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
-
-    private static String csrf(String html) {
-        Matcher matcher = CSRF.matcher(html);
-        assertThat(matcher.find()).as("a CSRF field in " + html).isTrue();
-        return matcher.group(1);
-    }
-
     @Test
     void anonymousVisitorsFormsNeedTheirOwnToken() throws Exception {
         HttpResponse<String> login = page("/ui/", null);
@@ -192,25 +174,5 @@ class UiAccessIT extends AdminApiTestBase {
         assertThat(login.headers().firstValue("Cache-Control")).hasValue("no-store");
         // An anonymous session signs nobody in: signing out is refused without its token, harmless with it.
         assertThat(post("/ui/logout", cookie, Map.of()).statusCode()).isEqualTo(403);
-    }
-
-    private HttpResponse<String> page(String path, String cookie) throws Exception {
-        HttpRequest.Builder request = request(path).GET();
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return send(request.build());
-    }
-
-    private HttpResponse<String> post(String path, String cookie, Map<String, String> fields) throws Exception {
-        StringBuilder body = new StringBuilder();
-        fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(encode(k)).append('=')
-                .append(encode(v)));
-        HttpRequest.Builder request = request(path).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return send(request.build());
     }
 }
