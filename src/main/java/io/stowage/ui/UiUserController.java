@@ -80,28 +80,16 @@ class UiUserController {
                 () -> users.create(visitor.caller(), new NewUser(username, password, admin)));
     }
 
-    @PostMapping(USERS + "/disable")
-    String disable(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String username,
-                   @RequestParam boolean disabled, Model model, HttpServletResponse response) {
+    /** One change, as the admin API's PATCH: enable or disable, grant or revoke administrator, or a new password. */
+    @PostMapping(USERS + "/update")
+    String update(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String username,
+                  @RequestParam(required = false) Boolean disabled, @RequestParam(required = false) Boolean admin,
+                  @RequestParam(required = false) String password, Model model, HttpServletResponse response) {
         visitor.requireSignedIn();
-        return change(visitor, model, response, username, disabled ? Done.DISABLED : Done.ENABLED,
-                () -> users.update(visitor.caller(), username, new UserChanges(null, null, disabled)));
-    }
-
-    @PostMapping(USERS + "/admin")
-    String admin(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String username,
-                 @RequestParam boolean admin, Model model, HttpServletResponse response) {
-        visitor.requireSignedIn();
-        return change(visitor, model, response, username, admin ? Done.PROMOTED : Done.DEMOTED,
-                () -> users.update(visitor.caller(), username, new UserChanges(null, admin, null)));
-    }
-
-    @PostMapping(USERS + "/password")
-    String password(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String username,
-                    @RequestParam(defaultValue = "") String password, Model model, HttpServletResponse response) {
-        visitor.requireSignedIn();
-        return change(visitor, model, response, username, Done.PASSWORD,
-                () -> users.update(visitor.caller(), username, new UserChanges(password, null, null)));
+        Done done = disabled != null ? (disabled ? Done.DISABLED : Done.ENABLED)
+                : admin != null ? (admin ? Done.PROMOTED : Done.DEMOTED) : Done.PASSWORD;
+        return change(visitor, model, response, username, done,
+                () -> users.update(visitor.caller(), username, new UserChanges(password, admin, disabled)));
     }
 
     @PostMapping(USERS + "/delete")

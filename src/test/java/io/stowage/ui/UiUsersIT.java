@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.stowage.auth.TokenAuth;
@@ -63,12 +64,12 @@ class UiUsersIT extends UiTestBase {
         String session = signIn(name, "pw-disable-1");
         assertThat(page("/ui/", session).body()).contains("Sign out");
 
-        assertThat(act("/disable", Map.of("username", name, "disabled", "true")).statusCode()).isEqualTo(302);
+        assertThat(act("/update", Map.of("username", name, "disabled", "true")).statusCode()).isEqualTo(302);
         assertThat(row(page(USERS, admin).body(), name)).contains(">disabled<");
         assertThat(page("/ui/", session).body()).doesNotContain("Sign out").contains("Sign in");
         assertThat(tokenResponse(basic(name, "pw-disable-1")).statusCode()).isEqualTo(401);
 
-        HttpResponse<String> enabled = act("/disable", Map.of("username", name, "disabled", "false"));
+        HttpResponse<String> enabled = act("/update", Map.of("username", name, "disabled", "false"));
         assertThat(enabled.headers().firstValue("Location")).hasValueSatisfying(
                 l -> assertThat(l).endsWith("?done=enabled&user=" + name));
         assertThat(row(page(USERS, admin).body(), name)).contains(">active<");
@@ -83,20 +84,20 @@ class UiUsersIT extends UiTestBase {
         assertThat(page(USERS, session).statusCode()).isEqualTo(403);
         assertThat(page("/ui/", session).body()).doesNotContain("href=\"/ui/admin/users\"");
 
-        assertThat(act("/admin", Map.of("username", name, "admin", "true")).statusCode()).isEqualTo(302);
+        assertThat(act("/update", Map.of("username", name, "admin", "true")).statusCode()).isEqualTo(302);
         assertThat(row(page(USERS, admin).body(), name)).contains(">administrator<");
         HttpResponse<String> now = page(USERS, session);
         assertThat(now.statusCode()).isEqualTo(200);
         assertThat(now.body()).contains("href=\"/ui/admin/users\"");
 
-        assertThat(act("/admin", Map.of("username", name, "admin", "false")).statusCode()).isEqualTo(302);
+        assertThat(act("/update", Map.of("username", name, "admin", "false")).statusCode()).isEqualTo(302);
         assertThat(page(USERS, session).statusCode()).isEqualTo(403);
     }
 
     @Test
     void aResetPasswordReplacesTheOldOneWithoutShowingItAnywhere() throws Exception {
         String name = newUser("pw-old-1", false);
-        HttpResponse<String> reset = act("/password", Map.of("username", name, "password", "pw-new-1"));
+        HttpResponse<String> reset = act("/update", Map.of("username", name, "password", "pw-new-1"));
         assertThat(reset.statusCode()).as(reset.body()).isEqualTo(302);
         String location = reset.headers().firstValue("Location").orElseThrow();
         assertThat(location).endsWith("?done=password&user=" + name).doesNotContain("pw-new-1");
@@ -138,15 +139,18 @@ class UiUsersIT extends UiTestBase {
     @Test
     void anAdministratorCannotLockThemselvesOut() throws Exception {
         assertThat(row(page(USERS, admin).body(), TokenAuth.ADMIN)).contains("(you)")
-                .doesNotContain("/ui/admin/users/delete").doesNotContain("/ui/admin/users/disable");
-        for (Map.Entry<String, Map<String, String>> attempt : Map.of(
-                "/disable", Map.of("username", TokenAuth.ADMIN, "disabled", "true"),
-                "/admin", Map.of("username", TokenAuth.ADMIN, "admin", "false"),
-                "/delete", Map.of("username", TokenAuth.ADMIN)).entrySet()) {
-            HttpResponse<String> refused = act(attempt.getKey(), attempt.getValue());
-            assertThat(refused.statusCode()).as(attempt.getKey()).isEqualTo(409);
-            assertThat(refused.body()).contains("role=\"alert\"").contains("cannot");
+                .doesNotContain("/ui/admin/users/delete").doesNotContain("name=\"disabled\"")
+                .doesNotContain("name=\"admin\"");
+        for (Map<String, String> attempt : List.of(Map.of("disabled", "true"), Map.of("admin", "false"))) {
+            Map<String, String> form = new HashMap<>(attempt);
+            form.put("username", TokenAuth.ADMIN);
+            HttpResponse<String> refused = act("/update", form);
+            assertThat(refused.statusCode()).as(attempt.toString()).isEqualTo(409);
+            assertThat(refused.body()).contains("role=\"alert\"").contains("cannot demote or disable themselves");
         }
+        HttpResponse<String> deleted = act("/delete", Map.of("username", TokenAuth.ADMIN));
+        assertThat(deleted.statusCode()).isEqualTo(409);
+        assertThat(deleted.body()).contains("role=\"alert\"").contains("cannot delete themselves");
         assertThat(row(page(USERS, admin).body(), TokenAuth.ADMIN)).contains(">administrator<").contains(">active<");
     }
 
@@ -168,9 +172,12 @@ class UiUsersIT extends UiTestBase {
         HttpResponse<String> noPassword = act("", Map.of("username", fresh, "password", ""));
         assertThat(noPassword.statusCode()).isEqualTo(400);
         assertThat(noPassword.body()).contains("password is required");
-        HttpResponse<String> emptyReset = act("/password", Map.of("username", taken, "password", ""));
+        HttpResponse<String> emptyReset = act("/update", Map.of("username", taken, "password", ""));
         assertThat(emptyReset.statusCode()).isEqualTo(400);
         assertThat(emptyReset.body()).contains("must not be empty");
+        HttpResponse<String> nothing = act("/update", Map.of("username", taken));
+        assertThat(nothing.statusCode()).isEqualTo(400);
+        assertThat(nothing.body()).contains("nothing to change");
         assertThat(tokenResponse(basic(taken, "pw-taken-1")).statusCode()).isEqualTo(200);
         assertThat(page(USERS, admin).body()).doesNotContain("data-user=\"" + fresh + "\"");
     }
@@ -187,7 +194,7 @@ class UiUsersIT extends UiTestBase {
         assertThat(page(USERS, session).statusCode()).isEqualTo(403);
         String own = csrf(page("/ui/", session).body());
         String victim = newUser("pw-victim-1", false);
-        HttpResponse<String> forbidden = post(USERS + "/disable", session,
+        HttpResponse<String> forbidden = post(USERS + "/update", session,
                 Map.of("username", victim, "disabled", "true", "_csrf", own));
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(post(USERS, session, Map.of("username", unique("u"), "password", "pw-x-1", "_csrf", own))
@@ -195,7 +202,7 @@ class UiUsersIT extends UiTestBase {
         assertThat(post(USERS + "/delete", session, Map.of("username", victim, "_csrf", own)).statusCode())
                 .isEqualTo(403);
 
-        assertThat(post(USERS + "/disable", admin, Map.of("username", victim, "disabled", "true")).statusCode())
+        assertThat(post(USERS + "/update", admin, Map.of("username", victim, "disabled", "true")).statusCode())
                 .isEqualTo(403);
         assertThat(post(USERS + "/delete", admin, Map.of("username", victim, "_csrf", "forged")).statusCode())
                 .isEqualTo(403);
