@@ -38,7 +38,7 @@ class UiUserController {
     enum Done {
         CREATED("Created user %s."),
         ENABLED("Enabled %s."),
-        DISABLED("Disabled %s: signed out everywhere."),
+        DISABLED("Disabled %s."),
         PROMOTED("%s is now an administrator."),
         DEMOTED("%s is no longer an administrator."),
         PASSWORD("Set a new password for %s."),
