@@ -28,7 +28,7 @@ class UiRobotController {
 
     @GetMapping(ROBOTS)
     String list(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, Model model) {
-        requireSignedIn(visitor);
+        visitor.requireSignedIn();
         model.addAttribute("visitor", visitor);
         model.addAttribute("robots", robots.list(visitor.caller()));
         return "ui/robots";
@@ -39,7 +39,7 @@ class UiRobotController {
     String create(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String name,
                   @RequestParam(defaultValue = "") String description, @RequestParam String repository,
                   @RequestParam(required = false) List<String> actions, Model model) {
-        requireSignedIn(visitor);
+        visitor.requireSignedIn();
         model.addAttribute("visitor", visitor);
         try {
             model.addAttribute("created", robots.create(visitor.caller(), new NewRobot(name,
@@ -59,22 +59,16 @@ class UiRobotController {
     @PostMapping(ROBOTS + "/disable")
     String disable(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String name,
                    @RequestParam boolean disabled) {
-        requireSignedIn(visitor);
+        visitor.requireSignedIn();
         robots.update(visitor.caller(), name, new RobotChanges(disabled));
         return "redirect:" + ROBOTS;
     }
 
     @PostMapping(ROBOTS + "/delete")
     String delete(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String name) {
-        requireSignedIn(visitor);
+        visitor.requireSignedIn();
         robots.delete(visitor.caller(), name);
         return "redirect:" + ROBOTS;
-    }
-
-    private static void requireSignedIn(UiVisitor visitor) {
-        if (visitor.authEnabled() && !visitor.signedIn()) {
-            throw new UiSignInRequired();
-        }
     }
 
     /** What was typed into the creation form, shown again after an error. */

@@ -27,6 +27,13 @@ public record UiVisitor(Identity identity, String csrf, String address, boolean 
         return identity.admin();
     }
 
+    /** Sends an anonymous visitor to sign in (when auth is on): the pages behind it are for accounts. */
+    void requireSignedIn() {
+        if (authEnabled && !signedIn) {
+            throw new UiSignInRequired();
+        }
+    }
+
     /** The name shown in the header. */
     public String name() {
         return identity.subject();

@@ -108,7 +108,7 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
     }
 
     /** {@code GET /auth/token} with basic credentials and the scopes; the raw answer. */
-    HttpResponse<String> tokenResponse(String authorization, String... scopes) throws Exception {
+    protected HttpResponse<String> tokenResponse(String authorization, String... scopes) throws Exception {
         StringBuilder query = new StringBuilder("/auth/token?service=stowage");
         for (String scope : scopes) {
             query.append("&scope=").append(encode(scope));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import io.stowage.admin.AdminApiTestBase;
 import io.stowage.auth.TokenAuth;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * tokens on every form that changes something, and a session that is nothing but a UI session.
  */
 @TokenAuth
-class UiAccessIT extends AdminApiTestBase {
+class UiAccessIT extends UiTestBase {
 
     @org.springframework.beans.factory.annotation.Autowired
     private io.stowage.registry.PullTally pulls;
@@ -236,18 +235,6 @@ class UiAccessIT extends AdminApiTestBase {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
-    private UiForms forms() {
-        return new UiForms(http, baseUrl());
-    }
-
-    private String signIn(String user, String password) throws Exception {
-        return forms().signIn(user, password);
-    }
-
-    private static String csrf(String html) {
-        return UiForms.csrf(html);
-    }
-
     @Test
     void anonymousVisitorsFormsNeedTheirOwnToken() throws Exception {
         HttpResponse<String> login = page("/ui/", null);
@@ -257,13 +244,5 @@ class UiAccessIT extends AdminApiTestBase {
         assertThat(login.headers().firstValue("Cache-Control")).hasValue("no-store");
         // An anonymous session signs nobody in: signing out is refused without its token, harmless with it.
         assertThat(post("/ui/logout", cookie, Map.of()).statusCode()).isEqualTo(403);
-    }
-
-    private HttpResponse<String> page(String path, String cookie) throws Exception {
-        return forms().page(path, cookie);
-    }
-
-    private HttpResponse<String> post(String path, String cookie, Map<String, String> fields) throws Exception {
-        return forms().post(path, cookie, fields);
     }
 }

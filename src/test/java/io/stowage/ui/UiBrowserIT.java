@@ -17,7 +17,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
-import io.stowage.admin.AdminApiTestBase;
+import com.microsoft.playwright.options.Cookie;
 import io.stowage.auth.TokenAuth;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * screenshot in {@code target/ui-screenshots/}. Without chromium the test is skipped, except under CI, where it fails.
  */
 @TokenAuth
-class UiBrowserIT extends AdminApiTestBase {
+class UiBrowserIT extends UiTestBase {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
@@ -179,6 +179,53 @@ class UiBrowserIT extends AdminApiTestBase {
             page.waitForURL("**/ui/login?next=**");
             assertThat(page.getByLabel("Username")).isVisible();
             screenshot(page, "09-anonymous-private-asks-sign-in");
+        }
+    }
+
+    @Test
+    void anAdministratorManagesUsersByKeyboardAtPhoneWidth() throws Exception {
+        String name = unique("u");
+        String session = signIn(TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD);
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setViewportSize(390, 844).setBaseURL(baseUrl()))) {
+            context.addCookies(List.of(new Cookie(UiSessions.COOKIE, session.substring(session.indexOf('=') + 1))
+                    .setDomain("localhost").setPath("/ui")));
+            Page page = context.newPage();
+            page.navigate("/ui/");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Users").setExact(true)).click();
+            page.waitForURL("**/ui/admin/users");
+
+            page.getByLabel("Username").focus();
+            page.keyboard().type(name);
+            page.keyboard().press("Tab");
+            page.keyboard().type("browser-pw-1");
+            page.keyboard().press("Tab");
+            page.keyboard().press("Space");
+            page.keyboard().press("Tab");
+            page.keyboard().press("Enter");
+            page.waitForURL("**/ui/admin/users?done=created**");
+            Locator row = page.locator("tr.user[data-user=" + name + "]");
+            assertThat(page.getByRole(AriaRole.STATUS)).hasText("Created user " + name + ".");
+            assertThat(row).containsText("administrator");
+            assertThat(page.evaluate("document.documentElement.scrollWidth")).isEqualTo(390);
+            screenshot(page, "12-phone-users");
+
+            row.locator("summary").focus();
+            page.keyboard().press("Enter");
+            page.keyboard().press("Tab");
+            page.keyboard().type("browser-pw-2");
+            page.keyboard().press("Enter");
+            page.waitForURL("**/ui/admin/users?done=password**");
+            assertThat(tokenResponse(basic(name, "browser-pw-2")).statusCode()).isEqualTo(200);
+
+            page.onceDialog(dialog -> {
+                assertThat(dialog.message()).contains("Delete user " + name);
+                dialog.accept();
+            });
+            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete " + name)).click();
+            page.waitForURL("**/ui/admin/users?done=deleted**");
+            assertThat(row).hasCount(0);
+            screenshot(page, "13-phone-user-deleted");
         }
     }
 
