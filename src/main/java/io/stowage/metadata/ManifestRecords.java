@@ -75,13 +75,14 @@ public class ManifestRecords {
         while (true) {
             inserted = jdbc.sql("""
                     insert into manifests (repository_id, digest, media_type, artifact_type, payload, config_digest,
-                                           subject_digest, annotations, total_size)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           subject_digest, annotations, total_size, platforms)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     on conflict (repository_id, digest) do nothing
                     returning id""")
                     .param(manifest.repositoryId()).param(manifest.digest()).param(manifest.mediaType())
                     .param(manifest.artifactType()).param(manifest.payload()).param(manifest.configDigest())
                     .param(manifest.subjectDigest()).param(manifest.annotationsJson()).param(manifest.totalSize())
+                    .param(manifest.platforms())
                     .query(Long.class).optional();
             if (inserted.isPresent()) {
                 break;

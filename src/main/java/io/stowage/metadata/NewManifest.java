@@ -2,7 +2,7 @@ package io.stowage.metadata;
 
 import java.util.List;
 
-/** Everything recorded for a pushed manifest. */
+/** Everything recorded for a pushed manifest; {@code platforms} as the tag table shows them, or null. */
 public record NewManifest(
         long repositoryId,
         String digest,
@@ -13,6 +13,7 @@ public record NewManifest(
         String subjectDigest,
         String annotationsJson,
         long totalSize,
+        String platforms,
         List<Layer> layers,
         List<Long> childIds) {
 

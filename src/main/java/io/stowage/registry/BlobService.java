@@ -49,6 +49,25 @@ public class BlobService {
     }
 
     /**
+     * The whole blob, if the repository serves it and it holds at most {@code maxBytes} (a config, say); empty
+     * otherwise. Storage failures are thrown.
+     */
+    public Optional<byte[]> readSmall(String repository, Digest digest, long maxBytes) throws IOException {
+        BlobRecord blob;
+        try {
+            blob = stat(repository, digest);
+        } catch (RegistryException e) {
+            return Optional.empty();
+        }
+        if (blob.size() > maxBytes) {
+            return Optional.empty();
+        }
+        try (InputStream in = open(blob, 0, blob.size())) {
+            return Optional.of(in.readNBytes((int) blob.size()));
+        }
+    }
+
+    /**
      * Where the client should download the blob from instead of this registry: a presigned storage URL when
      * the s3 backend is configured to redirect pulls, else empty (the registry streams the bytes itself).
      */

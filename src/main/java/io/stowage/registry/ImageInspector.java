@@ -1,7 +1,8 @@
 package io.stowage.registry;
 
+import static io.stowage.registry.Platforms.text;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.stowage.metadata.BlobRecord;
 import io.stowage.metadata.ManifestRecord;
 import io.stowage.metadata.ReferrerRecord;
 import org.springframework.stereotype.Service;
@@ -82,7 +82,7 @@ public class ImageInspector {
         List<Referrer> attached = referrers.list(repository, Digest.parse(record.digest()), null, null).items()
                 .stream().map(ImageInspector::referrer).toList();
         if (manifest.isIndex()) {
-            List<Entry> entries = manifest.manifests().stream().map(d -> new Entry(platform(d.platform()),
+            List<Entry> entries = manifest.manifests().stream().map(d -> new Entry(Platforms.of(d.platform()),
                     d.digest().toString(), d.mediaType(), d.size())).toList();
             return Optional.of(new Inspection(record.digest(), record.mediaType(), record.size(), true, entries,
                     List.of(), 0, null, null, List.of(), annotations, attached));
@@ -101,7 +101,7 @@ public class ImageInspector {
             note = "This manifest has no config.";
         } else if (configDescriptor.size() > MAX_CONFIG_BYTES) {
             note = "The config is too large to show here.";
-        } else if (!isImageConfig(configDescriptor.mediaType())) {
+        } else if (!Platforms.isImageConfig(configDescriptor.mediaType())) {
             note = "The config is not an image config (" + configDescriptor.mediaType() + ").";
         } else {
             JsonNode json = readConfig(repository, configDescriptor.digest());
@@ -116,25 +116,18 @@ public class ImageInspector {
                 layers, total, config, note, history, annotations, attached));
     }
 
-    private static boolean isImageConfig(String mediaType) {
-        return "application/vnd.oci.image.config.v1+json".equals(mediaType)
-                || "application/vnd.docker.container.image.v1+json".equals(mediaType);
-    }
-
     private JsonNode readConfig(String repository, Digest digest) {
-        BlobRecord blob;
+        byte[] bytes;
         try {
-            blob = blobs.stat(repository, digest);
-        } catch (RegistryException e) {
-            return null;
-        }
-        if (blob.size() > MAX_CONFIG_BYTES) {
-            return null;
-        }
-        try (InputStream in = blobs.open(blob, 0, blob.size())) {
-            return JSON.readTree(in.readNBytes((int) MAX_CONFIG_BYTES));
+            bytes = blobs.readSmall(repository, digest, MAX_CONFIG_BYTES).orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(bytes);
         } catch (RuntimeException e) {
             return null; // not JSON: shown as unreadable
         }
@@ -142,8 +135,7 @@ public class ImageInspector {
 
     private static Config config(JsonNode json) {
         JsonNode runtime = json.path("config");
-        String platform = String.join("/", nonBlank(text(json, "os"), text(json, "architecture"),
-                text(json, "variant")));
+        String platform = Platforms.of(json);
         List<String> ports = new ArrayList<>();
         JsonNode exposed = runtime.path("ExposedPorts");
         if (exposed.isObject()) {
@@ -178,28 +170,6 @@ public class ImageInspector {
 
     private static Referrer referrer(ReferrerRecord record) {
         return new Referrer(record.artifactType(), record.digest(), record.mediaType(), record.size());
-    }
-
-    private static String platform(Descriptor.Platform platform) {
-        if (platform == null) {
-            return "";
-        }
-        return String.join("/", nonBlank(platform.os(), platform.architecture(), platform.variant()));
-    }
-
-    private static List<String> nonBlank(String... values) {
-        List<String> kept = new ArrayList<>();
-        for (String value : values) {
-            if (value != null && !value.isBlank()) {
-                kept.add(value);
-            }
-        }
-        return kept;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isString() ? value.asString() : null;
     }
 
     private static List<String> strings(JsonNode node) {

@@ -1,5 +1,6 @@
 package io.stowage.registry;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,11 +19,15 @@ import io.stowage.metadata.TagRecords;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Pushing, reading and deleting manifests, with every reference they make checked. */
 @Service
 public class ManifestService {
+
+    /** The largest config read at push for its platform; real configs are a few KiB. */
+    private static final long PLATFORM_CONFIG_BYTES = 64 * 1024;
 
     private final ManifestParser parser;
     private final ManifestRecords manifests;
@@ -132,7 +137,7 @@ public class ManifestService {
                 manifest.config() == null ? null : manifest.config().digest().toString(),
                 manifest.subject() == null ? null : manifest.subject().digest().toString(),
                 manifest.annotations() == null ? null : json.writeValueAsString(manifest.annotations()),
-                totalSize, layers, childIds));
+                totalSize, platforms(repository, manifest), layers, childIds));
         Duration delay = properties.gc().reviewDelay();
         Set<Long> untagged = new LinkedHashSet<>();
         for (String tag : tagNames) {
@@ -218,6 +223,28 @@ public class ManifestService {
                 new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + tag));
         gc.reviewManifests(List.of(untagged.manifestId()), properties.gc().reviewDelay(), false);
         return untagged.digest();
+    }
+
+    /**
+     * The platforms the tag table shows: an index's entries', or an image config's, read from storage when it is a
+     * small image config. Null when unknown; reading never fails the push.
+     */
+    private String platforms(String repository, ParsedManifest manifest) {
+        if (manifest.isIndex()) {
+            return Platforms.summary(manifest.manifests());
+        }
+        Descriptor config = manifest.config();
+        if (config == null || !Platforms.isImageConfig(config.mediaType()) || config.size() > PLATFORM_CONFIG_BYTES) {
+            return null;
+        }
+        try {
+            byte[] bytes = blobService.readSmall(repository, config.digest(), PLATFORM_CONFIG_BYTES).orElse(null);
+            JsonNode parsed = bytes == null ? null : json.readTree(bytes);
+            String platform = parsed != null && parsed.isObject() ? Platforms.of(parsed) : "";
+            return platform.isEmpty() ? null : platform;
+        } catch (IOException | RuntimeException e) {
+            return null; // unreadable storage or not JSON: the image is still pushed, its platform unknown
+        }
     }
 
     private static void requireSize(Descriptor descriptor, long actual) {
