@@ -147,9 +147,11 @@ public class RepositoryRecords {
 
     /**
      * Up to {@code limit} repositories that pass {@code filter} and whose name contains {@code contains} (any, when
-     * empty), with their last push and the bytes of the blobs linked to them, in {@code order}: one statement.
+     * empty), with their last push and the bytes of the blobs linked to them, in {@code order}, after skipping
+     * {@code offset}: one statement.
      */
-    public List<RepositorySummary> summaries(RepositoryFilter filter, String contains, SummaryOrder order, int limit) {
+    public List<RepositorySummary> summaries(RepositoryFilter filter, String contains, SummaryOrder order, long offset,
+                                             int limit) {
         String orderBy = switch (order) {
             case NAME -> "r.name";
             case PUSHED -> "r.pushed_at desc nulls last, r.name";
@@ -162,13 +164,20 @@ public class RepositoryRecords {
                                  where rb.repository_id = r.id), 0) as stored_bytes
                 from repositories r
                 where %s and strpos(r.name, ?) > 0
-                order by %s limit ?""".formatted(filter.condition("r"), orderBy));
+                order by %s limit ? offset ?""".formatted(filter.condition("r"), orderBy));
         statement = filter.bind(statement);
-        return statement.param(contains == null ? "" : contains).param(limit)
+        return statement.param(contains == null ? "" : contains).param(limit).param(offset)
                 .query((rs, row) -> new RepositorySummary(rs.getString(1), rs.getString(2),
                         Timestamps.instant(rs.getTimestamp(3)), rs.getLong(5),
                         rs.getLong(4)))
                 .list();
+    }
+
+    /** How many repositories {@link #summaries} lists in all. */
+    public long countSummaries(RepositoryFilter filter, String contains) {
+        var statement = jdbc.sql("select count(*) from repositories r where %s and strpos(r.name, ?) > 0"
+                .formatted(filter.condition("r")));
+        return filter.bind(statement).param(contains == null ? "" : contains).query(Long.class).single();
     }
 
     /** How {@link #summaries} orders repositories: by name, most recently pushed, largest or most pulled first. */
@@ -179,17 +188,20 @@ public class RepositoryRecords {
                                     long pulls) {
     }
 
-    /** The repository's settings and last push, if it exists. */
+    /** The repository's settings, last push and number of tags, if it exists. */
     public Optional<RepositoryOverview> overview(String name) {
-        return jdbc.sql("select id, name, visibility, description, pushed_at from repositories where name = ?")
+        return jdbc.sql("""
+                select r.id, r.name, r.visibility, r.description, r.pushed_at,
+                       (select count(*) from tags t where t.repository_id = r.id)
+                from repositories r where r.name = ?""")
                 .param(name)
                 .query((rs, row) -> new RepositoryOverview(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), Timestamps.instant(rs.getTimestamp(5))))
+                        rs.getString(4), Timestamps.instant(rs.getTimestamp(5)), rs.getLong(6)))
                 .optional();
     }
 
-    /** A repository's settings and when it was last pushed to (null: never). */
+    /** A repository's settings, when it was last pushed to (null: never) and how many tags it has. */
     public record RepositoryOverview(long id, String name, String visibility, String description,
-                                     java.time.Instant pushedAt) {
+                                     java.time.Instant pushedAt, long tagCount) {
     }
 }

@@ -82,21 +82,41 @@ public class TagRecords {
                 .query(String.class).list();
     }
 
-    /** A tag with its manifest's digest, media type and total size (manifest, config and layers). */
+    /**
+     * A tag with its manifest's digest, media type, total size (manifest, config and layers), platforms (null:
+     * unknown) and the manifests referring to it (signatures, SBOMs, attestations): how many, of which artifact types.
+     */
     public record TagDetail(String name, String digest, String mediaType, long size, java.time.Instant updatedAt,
-                            long pulls, java.time.Instant lastPulledAt) {
+                            long pulls, java.time.Instant lastPulledAt, String platforms, int referrers,
+                            List<String> referrerTypes) {
     }
 
-    /** Up to {@code limit} of the repository's tags in byte order, with their manifests' sizes: one statement. */
-    public List<TagDetail> listDetails(long repositoryId, int limit) {
+    /**
+     * Up to {@code limit} of the repository's tags in byte order after skipping {@code offset}, with their manifests'
+     * sizes, platforms and referrers: one statement however many tags the page lists.
+     */
+    public List<TagDetail> listDetails(long repositoryId, long offset, int limit) {
+        // The page is cut first, so that referrers are looked up (manifests_subject) for its rows only.
         return jdbc.sql("""
-                select t.name, m.digest, m.media_type, m.total_size, t.updated_at, m.pull_count, m.last_pulled_at
-                from tags t join manifests m on m.id = t.manifest_id
-                where t.repository_id = ? order by t.name limit ?""")
-                .param(repositoryId).param(limit)
+                with page as (select name, manifest_id, updated_at from tags
+                              where repository_id = ? order by name limit ? offset ?)
+                select t.name, m.digest, m.media_type, m.total_size, t.updated_at, m.pull_count, m.last_pulled_at,
+                       m.platforms, r.referrers, r.artifact_types
+                from page t join manifests m on m.id = t.manifest_id
+                cross join lateral (
+                    select count(*) as referrers,
+                           array_agg(distinct s.artifact_type order by s.artifact_type)
+                               filter (where s.artifact_type is not null) as artifact_types
+                    from manifests s where s.repository_id = m.repository_id and s.subject_digest = m.digest) r
+                order by t.name""")
+                .param(repositoryId).param(limit).param(offset)
                 .query((rs, row) -> new TagDetail(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getTimestamp(5).toInstant(), rs.getLong(6),
-                        Timestamps.instant(rs.getTimestamp(7))))
+                        rs.getTimestamp(5).toInstant(), rs.getLong(6), Timestamps.instant(rs.getTimestamp(7)),
+                        rs.getString(8), rs.getInt(9), strings(rs.getArray(10))))
                 .list();
+    }
+
+    private static List<String> strings(java.sql.Array array) throws java.sql.SQLException {
+        return array == null ? List.of() : List.of((String[]) array.getArray());
     }
 }

@@ -14,6 +14,9 @@ public final class MediaTypes {
 
     public static final Set<String> IMAGE_MANIFESTS = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
     public static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
+    /** Artifact types of signatures attached as referrers: cosign's and notation's. */
+    public static final Set<String> SIGNATURES = Set.of("application/vnd.dev.cosign.artifact.sig.v1+json",
+            "application/vnd.cncf.notary.signature");
 
     // RFC 6838 section 4.2 type/subtype names.
     private static final Pattern RFC6838 = Pattern.compile(

@@ -1,12 +1,16 @@
 package io.stowage.ui;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import io.stowage.admin.TagAdministration;
 import io.stowage.auth.AccessPolicy;
 import io.stowage.auth.Actions;
+import io.stowage.metadata.RepositoryFilter;
+import io.stowage.metadata.RepositoryRecords.RepositoryOverview;
 import io.stowage.metadata.RepositoryRecords.SummaryOrder;
 import io.stowage.registry.ImageInspector;
 import io.stowage.registry.RepositoryBrowser;
@@ -44,6 +48,7 @@ class UiRepositoryController {
     @GetMapping(UiPaths.HOME)
     String repositories(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
                         @RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "name") String sort,
+                        @RequestParam(required = false) String page, @RequestParam(required = false) String n,
                         Model model) {
         SummaryOrder order = switch (sort) {
             case "pushed" -> SummaryOrder.PUSHED;
@@ -51,18 +56,27 @@ class UiRepositoryController {
             case "pulls" -> SummaryOrder.PULLS;
             default -> SummaryOrder.NAME;
         };
-        List<UiViews.RepositoryRow> rows = browser.list(access.readable(visitor.identity()), q, order).stream()
+        String sortName = order.name().toLowerCase(Locale.ROOT);
+        RepositoryFilter readable = access.readable(visitor.identity());
+        long total = browser.count(readable, q);
+        UiPaging paging = UiPaging.of(page, n).within(total);
+        List<UiViews.RepositoryRow> rows = browser.list(readable, q, order, paging.offset(), paging.size()).stream()
                 .map(UiViews.RepositoryRow::of).toList();
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("q", q);
+        query.put("sort", order == SummaryOrder.NAME ? null : sortName);
         model.addAttribute("visitor", visitor);
         model.addAttribute("q", q);
-        model.addAttribute("sort", order.name().toLowerCase(Locale.ROOT));
+        model.addAttribute("sort", sortName);
+        model.addAttribute("n", paging.size() == UiPaging.DEFAULT_SIZE ? null : paging.size());
         model.addAttribute("repositories", rows);
-        model.addAttribute("limited", rows.size() >= RepositoryBrowser.LIMIT);
+        model.addAttribute("pager", paging.pager("Repositories", rows.size(), total, UiPaths.HOME, query));
         return "ui/repositories";
     }
 
     @GetMapping("/ui/repositories/{*path}")
     String repository(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @PathVariable String path,
+                      @RequestParam(required = false) String page, @RequestParam(required = false) String n,
                       HttpServletRequest request, Model model) {
         String name = path.startsWith("/") ? path.substring(1) : path;
         int manifestAt = name.indexOf(UiPaths.MANIFESTS);
@@ -72,13 +86,17 @@ class UiRepositoryController {
                     name.substring(manifestAt + UiPaths.MANIFESTS.length()), model);
         }
         requirePull(visitor, name);
-        RepositoryBrowser.RepositoryPage page = browser.repository(name).orElseThrow(UiNotFoundException::new);
+        RepositoryOverview repository = browser.repository(name).orElseThrow(UiNotFoundException::new);
+        UiPaging paging = UiPaging.of(page, n).within(repository.tagCount());
         String host = request.getHeader("Host") == null ? request.getServerName() : request.getHeader("Host");
+        List<UiViews.TagRow> rows = browser.tags(repository, paging.offset(), paging.size()).stream()
+                .map(t -> UiViews.TagRow.of(host, name, t)).toList();
         model.addAttribute("visitor", visitor);
-        model.addAttribute("repository", page.repository());
-        model.addAttribute("pushed", UiViews.time(page.repository().pushedAt()));
-        model.addAttribute("tags", page.tags().stream().map(t -> UiViews.TagRow.of(host, name, t)).toList());
-        model.addAttribute("limited", page.tags().size() >= RepositoryBrowser.LIMIT);
+        model.addAttribute("repository", repository);
+        model.addAttribute("pushed", UiViews.time(repository.pushedAt()));
+        model.addAttribute("tags", rows);
+        model.addAttribute("pager", paging.pager("Tags", rows.size(), repository.tagCount(),
+                UiPaths.repository(name), Map.of()));
         model.addAttribute("mayDelete", tags.mayDelete(visitor.caller(), name));
         model.addAttribute("mayDescribe", access.allowedActions(visitor.identity(), name).contains(Actions.PUSH));
         return "ui/repository";

@@ -10,6 +10,7 @@ import java.util.Map;
 import io.stowage.metadata.RepositoryRecords.RepositorySummary;
 import io.stowage.metadata.TagRecords.TagDetail;
 import io.stowage.registry.ImageInspector;
+import io.stowage.registry.MediaTypes;
 
 /** What the pages show, formatted: sizes in binary units, times in UTC to the minute. */
 public final class UiViews {
@@ -30,16 +31,27 @@ public final class UiViews {
         }
     }
 
-    /** A row of a repository's tag table, with the command that pulls it. */
+    /**
+     * A row of a repository's tag table, with the command that pulls it: platforms "—" when unknown, {@code signed}
+     * when a referrer is a signature, else {@code referrers} says how many there are ("" for none).
+     */
     public record TagRow(String name, String digest, String shortDigest, String mediaType, String size, String pushed,
-                  long pulls, String lastPulled, String pullCommand, String path, String digestPath) {
+                  long pulls, String lastPulled, String pullCommand, String path, String digestPath, String platforms,
+                  boolean signed, String referrers) {
         static TagRow of(String host, String repository, TagDetail tag) {
+            boolean signed = tag.referrerTypes().stream().anyMatch(MediaTypes.SIGNATURES::contains);
             return new TagRow(tag.name(), tag.digest(), UiViews.shortDigest(tag.digest()),
                     tag.mediaType(), bytes(tag.size()), time(tag.updatedAt()), tag.pulls(),
                     tag.lastPulledAt() == null ? "never" : time(tag.lastPulledAt()),
                     "docker pull " + host + "/" + repository + ":" + tag.name(),
-                    UiPaths.manifest(repository, tag.name()), UiPaths.manifest(repository, tag.digest()));
+                    UiPaths.manifest(repository, tag.name()), UiPaths.manifest(repository, tag.digest()),
+                    tag.platforms() == null ? "—" : tag.platforms(), signed,
+                    tag.referrers() == 0 ? "" : tag.referrers() == 1 ? "1 referrer" : tag.referrers() + " referrers");
         }
+    }
+
+    /** Under a listing: which rows it shows ("Tags 101–200 of 1,000") and the pages either side (null: none). */
+    public record Pager(String range, int page, long pages, String previous, String next) {
     }
 
     /** A manifest's page: an index's platforms, or an image's layers, config and history, sizes formatted. */
