@@ -54,10 +54,13 @@ class UiQueryCountIT extends AdminApiTestBase {
     private final Map<String, String> digests = new HashMap<>();
     private final Map<String, Long> sizes = new HashMap<>();
     private String cookie;
+    /** A bearer token to push with: basic credentials would cost a password hash per request. */
+    private String pusher;
 
     /** 1,000 tags on image manifests differing by an annotation; a signature, two other referrers; two indexes. */
     @BeforeAll
     void pushTagsReferrersAndIndexes() throws Exception {
+        pusher = bearer("&scope=" + encode("repository:" + repository + ":pull,push"));
         byte[] config = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}"
                 .getBytes(StandardCharsets.UTF_8);
         Map<String, Object> configDescriptor = descriptor("application/vnd.oci.image.config.v1+json",
@@ -174,11 +177,12 @@ class UiQueryCountIT extends AdminApiTestBase {
         for (int i = 0; i < 300; i++) {
             names.add(prefix + "/r%03d".formatted(i));
         }
+        String admin = bearer("");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Callable<Integer>> creates = new ArrayList<>();
             for (String name : names) {
-                creates.add(() -> call("PUT", "/api/v1/repositories/" + name, ADMIN,
+                creates.add(() -> call("PUT", "/api/v1/repositories/" + name, admin,
                         Map.of("visibility", "private")).statusCode());
             }
             for (Future<Integer> created : pool.invokeAll(creates)) {
@@ -319,13 +323,21 @@ class UiQueryCountIT extends AdminApiTestBase {
     /** PUTs a manifest as the administrator; its digest. */
     private String put(String reference, String mediaType, byte[] manifest) throws Exception {
         HttpResponse<String> response = send(request("/v2/" + repository + "/manifests/" + reference)
-                .header("Authorization", ADMIN).header("Content-Type", mediaType)
+                .header("Authorization", pusher).header("Content-Type", mediaType)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         synchronized (sizes) {
             sizes.put(reference, (long) manifest.length);
         }
         return sha256(manifest);
+    }
+
+    /** The administrator's bearer token for {@code scopes} ("" or {@code &scope=...}). */
+    private String bearer(String scopes) throws Exception {
+        HttpResponse<String> token = send(request("/auth/token?service=stowage" + scopes)
+                .header("Authorization", ADMIN).GET().build());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return "Bearer " + JSON.readTree(token.body()).get("token").asString();
     }
 
     private String signIn() throws Exception {
