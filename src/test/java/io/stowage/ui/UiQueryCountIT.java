@@ -17,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.stowage.admin.AdminApiTestBase;
 import io.stowage.auth.TokenAuth;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ import org.springframework.context.annotation.Import;
 @TokenAuth
 @Import(RequestStatementCounter.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UiQueryCountIT extends AdminApiTestBase {
+class UiQueryCountIT extends UiTestBase {
 
     private static final int IMAGES = 1000;
     /** More statements than this for one page would be a lot for what it shows; the pages today need far fewer. */
@@ -104,7 +103,7 @@ class UiQueryCountIT extends AdminApiTestBase {
         put("Latest", OCI_INDEX, JSON.writeValueAsBytes(Map.of("schemaVersion", 2, "mediaType", OCI_INDEX,
                 "manifests", List.of(entry("t0999", Map.of("os", "linux", "architecture", "amd64"))))));
 
-        cookie = signIn();
+        cookie = signIn(TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD);
     }
 
     @Test
@@ -264,7 +263,7 @@ class UiQueryCountIT extends AdminApiTestBase {
     }
 
     private HttpResponse<String> page(String path) throws Exception {
-        return send(request(path).header("Cookie", cookie).GET().build());
+        return page(path, cookie);
     }
 
     private static List<String> tags(String body) {
@@ -338,15 +337,5 @@ class UiQueryCountIT extends AdminApiTestBase {
                 .header("Authorization", ADMIN).GET().build());
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
         return "Bearer " + JSON.readTree(token.body()).get("token").asString();
-    }
-
-    private String signIn() throws Exception {
-        String form = "username=" + encode(TokenAuth.ADMIN) + "&password=" + encode(TokenAuth.ADMIN_PASSWORD);
-        HttpResponse<String> response = send(request("/ui/login")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
-        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
     }
 }
