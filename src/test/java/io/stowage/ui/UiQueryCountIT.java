@@ -1,5 +1,11 @@
 package io.stowage.ui;
 
+import static io.stowage.distribution.RegistryClient.OCI_CONFIG;
+import static io.stowage.distribution.RegistryClient.OCI_EMPTY;
+import static io.stowage.distribution.RegistryClient.OCI_INDEX;
+import static io.stowage.distribution.RegistryClient.OCI_LAYER;
+import static io.stowage.distribution.RegistryClient.OCI_MANIFEST;
+import static io.stowage.distribution.RegistryClient.descriptor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
@@ -7,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,9 +43,6 @@ class UiQueryCountIT extends UiTestBase {
     private static final int IMAGES = 1000;
     /** More statements than this for one page would be a lot for what it shows; the pages today need far fewer. */
     private static final int FEW = 10;
-    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-    private static final String EMPTY = "application/vnd.oci.empty.v1+json";
     private static final Pattern TAG = Pattern.compile("data-tag=\"([^\"]+)\"");
     private static final Pattern NEXT = Pattern.compile("href=\"([^\"]+)\" rel=\"next\"");
     private static final Pattern REPOSITORY = Pattern.compile(
@@ -62,12 +64,12 @@ class UiQueryCountIT extends UiTestBase {
         pusher = bearer("&scope=" + encode("repository:" + repository + ":pull,push"));
         byte[] config = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}"
                 .getBytes(StandardCharsets.UTF_8);
-        Map<String, Object> configDescriptor = descriptor("application/vnd.oci.image.config.v1+json",
+        Map<String, Object> configDescriptor = descriptor(OCI_CONFIG,
                 pushBlob(repository, config, ADMIN), config.length);
         byte[] layer = "one layer".getBytes(StandardCharsets.UTF_8);
-        Map<String, Object> layerDescriptor = descriptor("application/vnd.oci.image.layer.v1.tar+gzip",
+        Map<String, Object> layerDescriptor = descriptor(OCI_LAYER,
                 pushBlob(repository, layer, ADMIN), layer.length);
-        Map<String, Object> emptyConfig = descriptor(EMPTY, pushBlob(repository, "{}".getBytes(), ADMIN), 2);
+        Map<String, Object> emptyConfig = descriptor(OCI_EMPTY, pushBlob(repository, "{}".getBytes(), ADMIN), 2);
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -294,14 +296,6 @@ class UiQueryCountIT extends UiTestBase {
         int start = body.indexOf("data-tag=\"" + tag + "\"");
         assertThat(start).as("row of " + tag).isPositive();
         return body.substring(start, body.indexOf("</tr>", start));
-    }
-
-    private static Map<String, Object> descriptor(String mediaType, String digest, long size) {
-        Map<String, Object> descriptor = new LinkedHashMap<>();
-        descriptor.put("mediaType", mediaType);
-        descriptor.put("digest", digest);
-        descriptor.put("size", size);
-        return descriptor;
     }
 
     private Map<String, Object> entry(String tag, Map<String, String> platform) {
