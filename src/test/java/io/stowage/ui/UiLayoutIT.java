@@ -83,6 +83,8 @@ class UiLayoutIT extends AdminApiTestBase {
     private HeadlessChromium chromium;
     private BrowserContext adminOnPhone;
     private BrowserContext adminOnDesktop;
+    private BrowserContext anonymousOnPhone;
+    private BrowserContext anonymousOnDesktop;
 
     /** What the pages show: an index over two images whose config, history and annotations have long values. */
     @BeforeAll
@@ -106,6 +108,8 @@ class UiLayoutIT extends AdminApiTestBase {
         chromium = HeadlessChromium.launch();
         adminOnPhone = chromium.phone(baseUrl());
         adminOnDesktop = chromium.desktop(baseUrl());
+        anonymousOnPhone = chromium.phone(baseUrl());
+        anonymousOnDesktop = chromium.desktop(baseUrl());
         for (BrowserContext context : List.of(adminOnPhone, adminOnDesktop)) {
             try (Page page = context.newPage()) {
                 HeadlessChromium.signIn(page, TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD);
@@ -123,8 +127,7 @@ class UiLayoutIT extends AdminApiTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pages")
     void atPhoneWidthNothingScrollsSidewaysAndTablesStack(UiPage ui) {
-        try (BrowserContext anonymous = ui.signedIn() ? null : chromium.phone(baseUrl());
-             Page page = (ui.signedIn() ? adminOnPhone : anonymous).newPage()) {
+        try (Page page = (ui.signedIn() ? adminOnPhone : anonymousOnPhone).newPage()) {
             open(page, ui);
             assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setLevel(1))).isVisible();
             Object overflowing = page.evaluate("""
@@ -139,8 +142,7 @@ class UiLayoutIT extends AdminApiTestBase {
                     () => [...document.querySelectorAll('table td')]
                         .filter(cell => cell.getClientRects().length > 0 && getComputedStyle(cell).display !== 'block')
                         .map(cell => cell.textContent.trim().slice(0, 40))
-                    """)).as("table cells shown side by side").asInstanceOf(
-                    LIST).isEmpty();
+                    """)).as("table cells shown side by side").asInstanceOf(LIST).isEmpty();
             screenshot(page, "layout-" + ui.name() + "-phone");
         }
     }
@@ -148,8 +150,7 @@ class UiLayoutIT extends AdminApiTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pages")
     void onADesktopTabWalksEveryControlInOrderWithAVisibleFocusAndEveryFieldHasALabel(UiPage ui) {
-        try (BrowserContext anonymous = ui.signedIn() ? null : chromium.desktop(baseUrl());
-             Page page = (ui.signedIn() ? adminOnDesktop : anonymous).newPage()) {
+        try (Page page = (ui.signedIn() ? adminOnDesktop : anonymousOnDesktop).newPage()) {
             open(page, ui);
             List<String> stops = castList(page.evaluate(MARK_TAB_STOPS));
             assertThat(page.evaluate(UNLABELLED)).as("fields without a label, controls without a name")
@@ -226,14 +227,18 @@ class UiLayoutIT extends AdminApiTestBase {
         }
     }
 
-    /** Numbers the Tab stops a keyboard user should meet, in document order (no page uses a positive tabindex). */
+    /**
+     * Names the Tab stops a keyboard user should meet, in document order (no page uses a positive tabindex): every
+     * shown link, button and field, whatever its tabindex, and whatever else a tabindex makes focusable.
+     */
     private static final String MARK_TAB_STOPS = """
             () => {
               const name = e => e.tagName.toLowerCase() + ' "' + (e.getAttribute('aria-label')
                   || (e.labels && e.labels.length ? e.labels[0].textContent : e.textContent) || e.value || '')
                   .replace(/\\s+/g, ' ').trim() + '"';
               const stops = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
-                  .filter(e => !e.disabled && e.type !== 'hidden' && e.tabIndex >= 0 && !e.closest('[inert]')
+                  .filter(e => !e.disabled && e.type !== 'hidden' && !e.closest('[inert]')
+                      && (e.matches('a[href], button, input, select, textarea') || e.tabIndex >= 0)
                       && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden');
               stops.forEach(e => e.dataset.tabName = name(e));
               return stops.map(e => e.dataset.tabName);
