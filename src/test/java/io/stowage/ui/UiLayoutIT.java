@@ -75,8 +75,8 @@ class UiLayoutIT extends AdminApiTestBase {
                 UiPage.admin("manifest-index", repository + "/-/manifests/multi"),
                 UiPage.admin("robots", "/ui/admin/robots"),
                 UiPage.admin("error", "/ui/repositories/uilayout/absent").answering(404),
-                // Being built on other branches: remove untilBuilt() once each page is on main.
-                UiPage.admin("users", "/ui/admin/users").untilBuilt(),
+                UiPage.admin("users", "/ui/admin/users"),
+                // Being built on another branch: remove untilBuilt() once the page is on main.
                 UiPage.admin("storage", "/ui/admin/storage").untilBuilt());
     }
 
@@ -229,17 +229,20 @@ class UiLayoutIT extends AdminApiTestBase {
 
     /**
      * Names the Tab stops a keyboard user should meet, in document order (no page uses a positive tabindex): every
-     * shown link, button and field, whatever its tabindex, and whatever else a tabindex makes focusable.
+     * shown link, button, field and details summary, whatever its tabindex, and whatever else a tabindex makes
+     * focusable.
      */
     private static final String MARK_TAB_STOPS = """
             () => {
               const name = e => e.tagName.toLowerCase() + ' "' + (e.getAttribute('aria-label')
                   || (e.labels && e.labels.length ? e.labels[0].textContent : e.textContent) || e.value || '')
                   .replace(/\\s+/g, ' ').trim() + '"';
-              const stops = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+              const stops = [...document.querySelectorAll(
+                  'a[href], button, input, select, textarea, summary, [tabindex]')]
                   .filter(e => !e.disabled && e.type !== 'hidden' && !e.closest('[inert]')
-                      && (e.matches('a[href], button, input, select, textarea') || e.tabIndex >= 0)
-                      && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden');
+                      && (e.matches('a[href], button, input, select, textarea, summary') || e.tabIndex >= 0)
+                      // checkVisibility: also false inside a closed <details>, which still has boxes.
+                      && e.checkVisibility({visibilityProperty: true}));
               stops.forEach(e => e.dataset.tabName = name(e));
               return stops.map(e => e.dataset.tabName);
             }
@@ -247,7 +250,7 @@ class UiLayoutIT extends AdminApiTestBase {
 
     /** Fields without a label or a name for assistive technology, links and buttons without a name. */
     private static final String UNLABELLED = """
-            () => [...document.querySelectorAll('input, select, textarea, button, a[href]')]
+            () => [...document.querySelectorAll('input, select, textarea, button, summary, a[href]')]
                 .filter(e => e.type !== 'hidden')
                 .filter(e => ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName)
                     ? !(e.labels.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby'))
