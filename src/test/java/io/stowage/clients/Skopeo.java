@@ -35,6 +35,20 @@ final class Skopeo {
         return run(args).assertSuccess();
     }
 
+    /**
+     * Writes a fresh two-platform index ({@link TestImages#randomMultiArchIndex()}) as an OCI layout in {@code layout}
+     * and copies it with {@code --all} to {@code destination} ({@code host:port/name:tag}), signing in as
+     * {@code credentials} ({@code user:password}); skips the test when skopeo is not installed.
+     */
+    static TestImages.ImageIndex pushNewIndex(Path layout, String destination, String credentials) {
+        require();
+        TestImages.ImageIndex index = TestImages.randomMultiArchIndex();
+        TestImages.writeOciLayout(layout, "v1", index);
+        succeed("copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds", credentials,
+                "oci:" + layout + ":v1", "docker://" + destination);
+        return index;
+    }
+
     static synchronized Path policy() {
         if (policy == null) {
             try {

@@ -1,22 +1,13 @@
 package io.stowage.clients;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.options.AriaRole;
 import io.stowage.admin.AdminApiTestBase;
 import io.stowage.auth.TokenAuth;
 import io.stowage.clients.TestImages.Image;
@@ -26,15 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web UI's manifest page over a multi-arch index pushed with skopeo: the index's platforms, an image's layers,
- * config, history and referrers, over plain HTTP and in headless Chromium (screenshots in
- * {@code target/ui-screenshots/}); and who may see it, as for the repository page. In this package for
- * {@link TestImages}.
+ * config, history and referrers, over plain HTTP (UiJourneyIT walks the same pages in a browser); and who may see it,
+ * as for the repository page. In this package for {@link TestImages}.
  */
 @TokenAuth
 class UiManifestIT extends AdminApiTestBase {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final String PASSWORD = "ui-password-1";
     private static final String SBOM = "application/vnd.example.sbom.v1+json";
 
@@ -43,14 +31,8 @@ class UiManifestIT extends AdminApiTestBase {
 
     /** Pushes a fresh two-platform index as {@code repository:v1} with skopeo --all. */
     private ImageIndex pushIndex(String repository) {
-        Skopeo.require();
-        ImageIndex index = TestImages.randomMultiArchIndex();
-        Path layout = temp.resolve("layout-" + repository.replace('/', '-'));
-        TestImages.writeOciLayout(layout, "v1", index);
-        Skopeo.succeed("copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds",
-                TokenAuth.ADMIN + ":" + TokenAuth.ADMIN_PASSWORD, "oci:" + layout + ":v1",
-                "docker://" + registryHost() + "/" + repository + ":v1");
-        return index;
+        return Skopeo.pushNewIndex(temp.resolve("layout-" + repository.replace('/', '-')),
+                registryHost() + "/" + repository + ":v1", TokenAuth.ADMIN + ":" + TokenAuth.ADMIN_PASSWORD);
     }
 
     /** Attaches an SBOM-like artifact to {@code subject} through /v2/; returns the artifact's digest. */
@@ -100,10 +82,10 @@ class UiManifestIT extends AdminApiTestBase {
         assertThat(body).contains("Image manifest").contains("application/vnd.oci.image.manifest.v1+json");
         long total = 0;
         for (TestImages.Blob layer : amd64.layers()) {
-            assertThat(body).contains(layer.digest().substring(7, 19)).contains(size(layer.size()));
+            assertThat(body).contains(layer.digest().substring(7, 19)).contains(TestImages.uiSize(layer.size()));
             total += layer.size();
         }
-        assertThat(body).contains(size(total));
+        assertThat(body).contains(TestImages.uiSize(total));
         assertThat(count(body, "class=\"layer\"")).isEqualTo(2);
         // Config fields read from the config blob.
         assertThat(body).contains("linux/amd64").contains("PATH=/usr/local/sbin").contains("/layer0/hello.txt")
@@ -184,68 +166,6 @@ class UiManifestIT extends AdminApiTestBase {
         assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
         assertThat(page(path, null).statusCode()).isEqualTo(200);
         assertThat(page(path, stranger).statusCode()).isEqualTo(200);
-    }
-
-    @Test
-    void inABrowserTheIndexLeadsToAPlatformsLayersAndHistory() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM);
-        if (!installed && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError("chromium is not installed (Debian package chromium); CI must install it");
-        }
-        assumeTrue(installed, "chromium is not installed (Debian package chromium)");
-        Files.createDirectories(SCREENSHOTS);
-        String repository = "uibrowser/" + unique("multi");
-        ImageIndex index = pushIndex(repository);
-        Image arm64 = index.images().get(1);
-
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-             Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                     .setExecutablePath(CHROMIUM).setHeadless(true))) {
-            Page page = browser.newContext(new Browser.NewContextOptions()
-                    .setViewportSize(1280, 800).setBaseURL(baseUrl())).newPage();
-            page.navigate("/ui/login");
-            page.getByLabel("Username").fill(TokenAuth.ADMIN);
-            page.getByLabel("Password").fill(TokenAuth.ADMIN_PASSWORD);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-            page.waitForURL("**/ui/");
-
-            page.navigate("/ui/repositories/" + repository);
-            page.locator("tr.tag[data-tag=v1] a.manifest-link").click();
-            page.waitForURL("**/ui/repositories/" + repository + "/-/manifests/v1");
-            assertThat(page.locator("tr.platform")).hasCount(2);
-            assertThat(page.locator("tr.platform[data-platform='linux/amd64']")).isVisible();
-            assertThat(page.locator("tr.platform[data-platform='linux/arm64']")).isVisible();
-            screenshot(page, "10-index");
-
-            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("linux/arm64").setExact(true)).click();
-            page.waitForURL("**/-/manifests/" + arm64.manifest().digest());
-            assertThat(page.locator("h1")).containsText(arm64.manifest().digest());
-            assertThat(page.locator("tr.layer")).hasCount(2);
-            assertThat(page.locator("tr.history")).hasCount(3);
-            assertThat(page.locator("tr.history").last()).containsText("0 B");
-            assertThat(page.locator("dl.config")).containsText("linux/arm64");
-            screenshot(page, "11-image-layers-history");
-        }
-    }
-
-    private static void screenshot(Page page, String name) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
-    }
-
-    /** Sizes as the UI formats them. */
-    private static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double value = bytes;
-        String[] units = {"KiB", "MiB", "GiB"};
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     private static int count(String text, String needle) {
