@@ -46,8 +46,8 @@ class GcAdminController {
 
     @GetMapping("/runs")
     @Operation(operationId = "listGcRuns", summary = "Recorded passes, newest first: every pass run through this API"
-            + " (dry runs marked) and the scheduled ones that deleted something or failed; the newest " + GcRunRecords.KEPT
-            + " are kept")
+            + " (dry runs marked) and the scheduled ones that deleted something or failed; the newest "
+            + GcRunRecords.KEPT + " are kept")
     GcRuns runs(@Parameter(description = "how many, 1 to 1000 (default 100)") @RequestParam(required = false) String n,
                 @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return new GcRuns(gc.runs(caller, n));

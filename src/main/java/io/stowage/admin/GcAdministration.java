@@ -57,6 +57,12 @@ public class GcAdministration {
      */
     public List<GcRun> runs(AdminCaller caller, String n) {
         caller.requireAdmin();
-        return runs.latest(PageSize.parse(n));
+        return runs(caller, PageSize.parse(n));
+    }
+
+    /** The newest {@code limit} recorded passes, newest first. */
+    public List<GcRun> runs(AdminCaller caller, int limit) {
+        caller.requireAdmin();
+        return runs.latest(limit);
     }
 }

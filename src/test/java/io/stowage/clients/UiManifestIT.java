@@ -255,22 +255,4 @@ class UiManifestIT extends AdminApiTestBase {
         }
         return count;
     }
-
-    private String signIn(String user, String password) throws Exception {
-        HttpResponse<String> response = send(request("/ui/login")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=" + encode(user) + "&password="
-                        + encode(password))).build());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
-        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
-
-    private HttpResponse<String> page(String path, String cookie) throws Exception {
-        HttpRequest.Builder request = request(path).GET();
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return send(request.build());
-    }
 }

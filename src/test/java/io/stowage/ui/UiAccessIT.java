@@ -2,7 +2,6 @@ package io.stowage.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -170,13 +169,6 @@ class UiAccessIT extends AdminApiTestBase {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
-    private String signIn(String user, String password) throws Exception {
-        HttpResponse<String> response = post("/ui/login", null, Map.of("username", user, "password", password));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
-        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
-    }
-
     private static String csrf(String html) {
         Matcher matcher = CSRF.matcher(html);
         assertThat(matcher.find()).as("a CSRF field in " + html).isTrue();
@@ -192,25 +184,5 @@ class UiAccessIT extends AdminApiTestBase {
         assertThat(login.headers().firstValue("Cache-Control")).hasValue("no-store");
         // An anonymous session signs nobody in: signing out is refused without its token, harmless with it.
         assertThat(post("/ui/logout", cookie, Map.of()).statusCode()).isEqualTo(403);
-    }
-
-    private HttpResponse<String> page(String path, String cookie) throws Exception {
-        HttpRequest.Builder request = request(path).GET();
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return send(request.build());
-    }
-
-    private HttpResponse<String> post(String path, String cookie, Map<String, String> fields) throws Exception {
-        StringBuilder body = new StringBuilder();
-        fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(encode(k)).append('=')
-                .append(encode(v)));
-        HttpRequest.Builder request = request(path).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        return send(request.build());
     }
 }
