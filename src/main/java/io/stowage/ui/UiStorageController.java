@@ -63,12 +63,15 @@ class UiStorageController {
         }
     }
 
-    /** The registry's totals; {@code saving} says what sharing blobs between repositories saves. */
+    /**
+     * The registry's totals; {@code saving} says what sharing blobs between repositories saves, against what the
+     * registry holds: the stored blobs, and the manifests (in PostgreSQL), which logical bytes count too.
+     */
     public record Totals(Size stored, Size logical, String saving, long blobs, long manifests, Size manifestBytes,
                          long repositories, long uploads, Size uploadBytes) {
         static Totals of(StorageSummary s) {
             return new Totals(Size.of(s.storedBytes()), Size.of(s.logicalBytes()),
-                    savingOf(s.logicalBytes(), s.storedBytes()), s.blobs(), s.manifests(), Size.of(s.manifestBytes()),
+                    savingOf(s.logicalBytes(), s.storedBytes() + s.manifestBytes()), s.blobs(), s.manifests(), Size.of(s.manifestBytes()),
                     s.repositories(), s.uploads().sessions(), Size.of(s.uploads().receivedBytes()));
         }
     }
@@ -118,13 +121,12 @@ class UiStorageController {
         return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
-    /** What sharing saves: the part of the logical bytes not stored, or "none" when nothing is shared. */
-    private static String savingOf(long logical, long stored) {
-        if (logical <= 0 || stored >= logical) {
+    /** What sharing saves: the part of the logical bytes not held, or "none" when nothing is shared. */
+    private static String savingOf(long logical, long held) {
+        if (logical <= 0 || held >= logical) {
             return "none";
         }
-        double percent = 100.0 * (logical - stored) / logical;
-        return String.format(Locale.ROOT, "%s (%.1f%%, %.2f× logical to stored)", UiViews.bytes(logical - stored),
-                percent, (double) logical / Math.max(stored, 1));
+        return String.format(Locale.ROOT, "%s, %.1f%% of the logical bytes", UiViews.bytes(logical - held),
+                100.0 * (logical - held) / logical);
     }
 }

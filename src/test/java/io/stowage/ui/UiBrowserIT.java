@@ -74,13 +74,7 @@ class UiBrowserIT extends AdminApiTestBase {
                     new BrowserContext.GrantPermissionsOptions().setOrigin(baseUrl()));
             Page page = context.newPage();
 
-            page.navigate("/ui/login");
-            screenshot(page, "01-login");
-            page.getByLabel("Username").fill(TokenAuth.ADMIN);
-            page.getByLabel("Password").fill(TokenAuth.ADMIN_PASSWORD);
-            page.getByRole(AriaRole.BUTTON,
-                    new Page.GetByRoleOptions().setName("Sign in")).click();
-            page.waitForURL("**/ui/");
+            signInAsAdministrator(page);
             assertThat(page.locator(".who")).hasText(TokenAuth.ADMIN);
             assertThat(page.getByRole(AriaRole.LINK,
                     new Page.GetByRoleOptions().setName(repository).setExact(true))).isVisible();
@@ -180,6 +174,42 @@ class UiBrowserIT extends AdminApiTestBase {
             assertThat(page.getByLabel("Username")).isVisible();
             screenshot(page, "09-anonymous-private-asks-sign-in");
         }
+    }
+
+    @Test
+    void anAdministratorReadsTheStoragePageOnAPhoneToo() throws Exception {
+        pushImage("uistorage/" + unique("app"), "v1", ADMIN);
+
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
+                .setViewportSize(1280, 800).setBaseURL(baseUrl()))) {
+            Page page = context.newPage();
+            signInAsAdministrator(page);
+            page.getByRole(AriaRole.NAVIGATION).getByRole(AriaRole.LINK,
+                    new Locator.GetByRoleOptions().setName("Storage").setExact(true)).click();
+            page.waitForURL("**/ui/admin/storage");
+            assertThat(page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Namespaces")))
+                    .isVisible();
+            assertThat(page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Largest repositories"))
+                    .locator("tr.repository").first()).isVisible();
+            screenshot(page, "storage");
+
+            page.setViewportSize(390, 844);
+            page.reload();
+            assertThat(page.locator("tr.repository").first()).isVisible();
+            assertThat(page.evaluate("document.documentElement.scrollWidth")).isEqualTo(390);
+            screenshot(page, "storage-phone");
+        }
+    }
+
+    /** Signs in through the form (a screenshot of it on the way) and lands on the repositories. */
+    private static void signInAsAdministrator(Page page) {
+        page.navigate("/ui/login");
+        screenshot(page, "01-login");
+        page.getByLabel("Username").fill(TokenAuth.ADMIN);
+        page.getByLabel("Password").fill(TokenAuth.ADMIN_PASSWORD);
+        page.getByRole(AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.waitForURL("**/ui/");
     }
 
     private static void screenshot(Page page, String name) {
