@@ -1,16 +1,26 @@
 package io.stowage.admin;
 
+import java.util.List;
+
 import io.stowage.admin.GcAdministration.GcRequest;
 import io.stowage.gc.GarbageCollector;
+import io.stowage.metadata.GcRunRecords;
+import io.stowage.metadata.GcRunRecords.GcRun;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/gc}: a garbage collection pass now, or a dry run listing what it would delete (administrators). */
+/**
+ * {@code /api/v1/gc}: a garbage collection pass now, or a dry run listing what it would delete, and the passes
+ * recorded (administrators).
+ */
 @RestController
 @RequestMapping("/api/v1/gc")
 @Tag(name = "gc", description = "Online garbage collection of unreferenced manifests and blobs")
@@ -28,5 +38,18 @@ class GcAdminController {
     GarbageCollector.Report run(@RequestBody(required = false) GcRequest request,
                                 @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return gc.run(caller, request);
+    }
+
+    /** The recorded passes, newest first. */
+    record GcRuns(List<GcRun> runs) {
+    }
+
+    @GetMapping("/runs")
+    @Operation(operationId = "listGcRuns", summary = "Recorded passes, newest first: every pass run through this API"
+            + " (dry runs marked) and the scheduled ones that deleted something or failed; the newest "
+            + GcRunRecords.KEPT + " are kept")
+    GcRuns runs(@Parameter(description = "how many, 1 to 1000 (default 100)") @RequestParam(required = false) String n,
+                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+        return new GcRuns(gc.runs(caller, n));
     }
 }

@@ -1,24 +1,30 @@
 package io.stowage.admin;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.stowage.config.StowageProperties;
 import io.stowage.gc.GarbageCollector;
+import io.stowage.gc.GcRunLog.Trigger;
+import io.stowage.metadata.GcRunRecords;
+import io.stowage.metadata.GcRunRecords.GcRun;
 import org.springframework.stereotype.Service;
 
-/** Running a garbage collection pass on demand (administrators only). */
+/** Running a garbage collection pass on demand, and the record of past passes (administrators only). */
 @Service
 public class GcAdministration {
 
     private final GarbageCollector collector;
     private final StowageProperties properties;
     private final AdminAudit audit;
+    private final GcRunRecords runs;
 
-    GcAdministration(GarbageCollector collector, StowageProperties properties, AdminAudit audit) {
+    GcAdministration(GarbageCollector collector, StowageProperties properties, AdminAudit audit, GcRunRecords runs) {
         this.collector = collector;
         this.properties = properties;
         this.audit = audit;
+        this.runs = runs;
     }
 
     /** {@code dryRun}: only list what is due and would go now. */
@@ -33,7 +39,7 @@ public class GcAdministration {
         caller.requireAdmin();
         boolean dryRun = request != null && Boolean.TRUE.equals(request.dryRun());
         GarbageCollector.Report report = collector.pass(
-                new GarbageCollector.Options(dryRun, false, null, properties.gc().untagged()));
+                new GarbageCollector.Options(dryRun, false, null, properties.gc().untagged()), Trigger.ADMIN);
         if (!dryRun) {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("manifests", report.manifests().size());
@@ -43,5 +49,20 @@ public class GcAdministration {
             audit.record(caller, AdminAudit.GC_RUN, null, detail);
         }
         return report;
+    }
+
+    /**
+     * The newest recorded passes, newest first: every pass run through {@link #run}, and the scheduled ones that
+     * deleted something or failed. {@code n}: 1 to {@value PageSize#MAX}, default {@value PageSize#DEFAULT}.
+     */
+    public List<GcRun> runs(AdminCaller caller, String n) {
+        caller.requireAdmin();
+        return runs(caller, PageSize.parse(n));
+    }
+
+    /** The newest {@code limit} recorded passes, newest first. */
+    public List<GcRun> runs(AdminCaller caller, int limit) {
+        caller.requireAdmin();
+        return runs.latest(limit);
     }
 }

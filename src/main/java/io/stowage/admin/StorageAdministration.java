@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.stowage.auth.Identity;
 import io.stowage.metadata.StorageRecords;
+import io.stowage.metadata.StorageRecords.NamespaceTotals;
 import io.stowage.metadata.StorageRecords.NamespaceUsage;
 import io.stowage.metadata.StorageTotals;
 import io.stowage.metadata.StorageUsage;
@@ -72,10 +73,41 @@ public class StorageAdministration {
                                  long logicalBytes, UploadsInProgress uploads, List<RepositoryStorage> largest) {
     }
 
+    /**
+     * A namespace's share of the totals.
+     *
+     * @param namespace the first component of the names, or empty for the repositories named without one
+     * @param logicalBytes what its repositories would hold without sharing: each one's logicalBytes, summed
+     * @param storedBytes the blobs linked to them, each digest once in the namespace
+     */
+    public record NamespaceTotalsView(String namespace, long repositories, long logicalBytes, long storedBytes) {
+    }
+
+    /** The totals and the largest repositories, with the largest namespaces. */
+    public record StorageOverview(StorageSummary summary, List<NamespaceTotalsView> namespaces) {
+    }
+
     @Transactional(readOnly = true)
     public StorageSummary summary(AdminCaller caller, String n) {
         caller.requireAdmin();
-        int limit = parseN(n);
+        return summary(parseN(n));
+    }
+
+    /**
+     * {@link #summary} with the {@code largest} biggest repositories and the {@code namespaces} biggest namespaces,
+     * in a fixed number of statements however many there are.
+     */
+    @Transactional(readOnly = true)
+    public StorageOverview overview(AdminCaller caller, int largest, int namespaces) {
+        caller.requireAdmin();
+        List<NamespaceTotalsView> rows = records.namespaceTotals(namespaces).stream()
+                .map(t -> new NamespaceTotalsView(t.namespace(), t.repositories(),
+                        t.referencedBytes() + t.manifestBytes(), t.storedBytes()))
+                .toList();
+        return new StorageOverview(summary(largest), rows);
+    }
+
+    private StorageSummary summary(int limit) {
         StorageTotals totals = records.totals();
         List<RepositoryStorage> largest = records.largest(limit).stream()
                 .map(r -> new RepositoryStorage(r.name(), StorageFigures.of(r.usage()))).toList();

@@ -2,6 +2,7 @@ package io.stowage.gc;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Set;
 
 import io.stowage.config.StowageProperties;
 import io.stowage.config.StowageProperties.UntaggedPolicy;
+import io.stowage.gc.GcRunLog.Trigger;
 import io.stowage.metadata.BlobRecord;
 import io.stowage.metadata.GcRecords;
 import io.stowage.metadata.GcRecords.ManifestRow;
@@ -49,11 +51,13 @@ public class GarbageCollector implements SchedulingConfigurer {
     private final TransactionTemplate tx;
     private final TransactionTemplate separateTx;
     private final GcMetrics metrics;
+    private final GcRunLog runLog;
 
     public GarbageCollector(GcRecords records, BlobStore store, StowageProperties properties,
-                            PlatformTransactionManager transactions, GcMetrics metrics) {
+                            PlatformTransactionManager transactions, GcMetrics metrics, GcRunLog runLog) {
         this.records = records;
         this.metrics = metrics;
+        this.runLog = runLog;
         this.store = store;
         this.properties = properties;
         this.tx = new TransactionTemplate(transactions);
@@ -92,6 +96,11 @@ public class GarbageCollector implements SchedulingConfigurer {
      */
     public record Report(List<String> manifests, List<String> links, List<String> blobs, long bytes,
                          int deleteFailures, int reviewFailures) {
+
+        /** Whether any manifest, link or blob went (or, in a dry run, would go). */
+        public boolean deletedAnything() {
+            return !manifests.isEmpty() || !links.isEmpty() || !blobs.isEmpty();
+        }
     }
 
     @Override
@@ -105,7 +114,7 @@ public class GarbageCollector implements SchedulingConfigurer {
     private void scheduledPass() {
         try {
             Report report = pass(new Options(false, false, null, properties.gc().untagged()));
-            if (!report.manifests().isEmpty() || !report.links().isEmpty() || !report.blobs().isEmpty()) {
+            if (report.deletedAnything()) {
                 log.info("Garbage collection: {} manifests, {} blob links, {} blobs ({} bytes) deleted",
                         report.manifests().size(), report.links().size(), report.blobs().size(), report.bytes());
             }
@@ -114,24 +123,35 @@ public class GarbageCollector implements SchedulingConfigurer {
         }
     }
 
-    /** One pass over due reviews, then over objects whose delete failed before. */
+    /** One pass over due reviews, then over objects whose delete failed before, recorded as the collector's own. */
     public Report pass(Options options) {
+        return pass(options, Trigger.SCHEDULED);
+    }
+
+    /** {@link #pass(Options)}, recorded in {@code gc_runs} as asked for by {@code trigger} (when worth recording). */
+    public Report pass(Options options, Trigger trigger) {
+        Instant startedAt = Instant.now();
         long started = System.nanoTime();
         Collector collector = new Collector(options);
-        int rounds = options.ignoreDelay() && !options.dryRun() ? MAX_ROUNDS : 1;
-        for (int round = 0; round < rounds; round++) {
-            if (!collector.round()) {
-                break;
+        try {
+            int rounds = options.ignoreDelay() && !options.dryRun() ? MAX_ROUNDS : 1;
+            for (int round = 0; round < rounds; round++) {
+                if (!collector.round()) {
+                    break;
+                }
             }
+            if (!options.dryRun()) {
+                collector.retryObjectDeletions();
+            }
+        } catch (RuntimeException e) {
+            runLog.passed(trigger, options.dryRun(), startedAt, collector.report(), e);
+            throw e;
         }
-        if (!options.dryRun()) {
-            collector.retryObjectDeletions();
-        }
-        Report report = new Report(List.copyOf(collector.manifests), List.copyOf(collector.links),
-                List.copyOf(collector.blobs), collector.bytes, collector.deleteFailures, collector.reviewFailures);
+        Report report = collector.report();
         if (!options.dryRun()) {
             metrics.record(report, Duration.ofNanos(System.nanoTime() - started));
         }
+        runLog.passed(trigger, options.dryRun(), startedAt, report, null);
         return report;
     }
 
@@ -156,6 +176,12 @@ public class GarbageCollector implements SchedulingConfigurer {
             if (options.blobDigests() != null) {
                 freedDigests.addAll(options.blobDigests());
             }
+        }
+
+        /** What went so far. */
+        Report report() {
+            return new Report(List.copyOf(manifests), List.copyOf(links), List.copyOf(blobs), bytes, deleteFailures,
+                    reviewFailures);
         }
 
         /** One batch of each kind of review; whether anything went. */

@@ -157,22 +157,71 @@ public class StorageRecords {
                 with ns as (select id, split_part(name, '/', 1) as namespace from repositories
                             where position('/' in name) > 0),
                 repos as (select namespace, count(*) as n from ns group by namespace),
-                referenced as (
-                    select x.namespace, sum(b.size) as bytes
-                    from (select distinct ns.namespace, ml.digest from ns
-                          join manifests m on m.repository_id = ns.id
-                          join manifest_layers ml on ml.manifest_id = m.id) x
-                    join blobs b on b.digest = x.digest group by x.namespace),
-                linked as (
-                    select x.namespace, sum(b.size) as bytes
-                    from (select distinct ns.namespace, rb.digest from ns
-                          join repository_blobs rb on rb.repository_id = ns.id) x
-                    join blobs b on b.digest = x.digest group by x.namespace)
+                referenced as (%s),
+                linked as (%s)
                 select r.namespace, r.n, coalesce(ref.bytes, 0), coalesce(l.bytes, 0)
                 from repos r left join referenced ref on ref.namespace = r.namespace
                 left join linked l on l.namespace = r.namespace
-                order by coalesce(l.bytes, 0) desc, r.namespace limit ?""")
+                order by coalesce(l.bytes, 0) desc, r.namespace limit ?""".formatted(
+                        bytesPerNamespace("ns.namespace, ml.digest", REFERENCED_FROM_NS),
+                        bytesPerNamespace("ns.namespace, rb.digest", LINKED_FROM_NS)))
                 .param(limit).query((rs, row) -> new NamespaceFigures(rs.getString(1), rs.getLong(2), rs.getLong(3),
                         rs.getLong(4))).list();
+    }
+
+    /**
+     * A namespace's repositories counted as the registry's totals count them.
+     *
+     * @param namespace the first component of the names, or empty for the repositories named without one
+     * @param manifestBytes the payload bytes of their manifests
+     * @param referencedBytes the blobs their manifests reference, each digest once per repository: what they would
+     *                        hold without sharing
+     * @param storedBytes the blobs linked to them, each digest once in the namespace: what they hold in storage
+     */
+    public record NamespaceTotals(String namespace, long repositories, long manifestBytes, long referencedBytes,
+                                  long storedBytes) {
+    }
+
+    /**
+     * The {@code limit} namespaces with the most stored bytes, largest first, repositories without a namespace
+     * grouped under the empty one. Unlike {@link #namespaces}, which counts a digest once per namespace, the
+     * referenced bytes here count it once per repository, as {@link StorageTotals#referencedBytes} does.
+     */
+    public List<NamespaceTotals> namespaceTotals(int limit) {
+        return jdbc.sql("""
+                with ns as (select id, case when position('/' in name) > 0 then split_part(name, '/', 1) else '' end
+                                       as namespace
+                            from repositories),
+                repos as (select namespace, count(*) as n from ns group by namespace),
+                manifest_sums as (select ns.namespace, sum(octet_length(m.payload)) as bytes
+                                  from ns join manifests m on m.repository_id = ns.id group by ns.namespace),
+                referenced as (%s),
+                stored as (%s)
+                select r.namespace, r.n, coalesce(ms.bytes, 0), coalesce(ref.bytes, 0), coalesce(st.bytes, 0)
+                from repos r left join manifest_sums ms on ms.namespace = r.namespace
+                left join referenced ref on ref.namespace = r.namespace
+                left join stored st on st.namespace = r.namespace
+                order by coalesce(st.bytes, 0) desc, r.namespace limit ?""".formatted(
+                        bytesPerNamespace("ns.namespace, m.repository_id, ml.digest", REFERENCED_FROM_NS),
+                        bytesPerNamespace("ns.namespace, rb.digest", LINKED_FROM_NS)))
+                .param(limit).query((rs, row) -> new NamespaceTotals(rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4), rs.getLong(5))).list();
+    }
+
+    // The digests the manifests of the repositories in a CTE ns (id, namespace) reference, and those linked to them.
+    private static final String REFERENCED_FROM_NS = """
+            ns join manifests m on m.repository_id = ns.id join manifest_layers ml on ml.manifest_id = m.id""";
+    private static final String LINKED_FROM_NS = "ns join repository_blobs rb on rb.repository_id = ns.id";
+
+    /**
+     * A CTE body: per namespace, the bytes of the blobs in the distinct rows of {@code columns} (a namespace first, a
+     * digest last) from {@code from}, which joins the CTE {@code ns}. The columns between say how often a digest
+     * counts: once per namespace, or once per repository too.
+     */
+    private static String bytesPerNamespace(String columns, String from) {
+        return """
+                select x.namespace, sum(b.size) as bytes
+                from (select distinct %s from %s) x
+                join blobs b on b.digest = x.digest group by x.namespace""".formatted(columns, from);
     }
 }

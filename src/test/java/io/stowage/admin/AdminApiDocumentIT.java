@@ -44,6 +44,7 @@ class AdminApiDocumentIT extends AdminApiTestBase {
                 "GET /api/v1/policies", "POST /api/v1/policies", "DELETE /api/v1/policies/{id}", "GET /api/v1/audit",
                 "GET /api/v1/signing-keys", "POST /api/v1/signing-keys", "DELETE /api/v1/signing-keys/{kid}",
                 "GET /api/v1/storage", "GET /api/v1/storage/namespaces/{namespace}", "POST /api/v1/gc");
+        assertThat(documented).contains("GET /api/v1/gc/runs");
 
         JsonNode schemes = document.get("components").get("securitySchemes");
         assertThat(schemes.get("basic").get("scheme").asString()).isEqualTo("basic");

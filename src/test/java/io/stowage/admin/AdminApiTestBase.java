@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -84,12 +85,12 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
         return send(request.build());
     }
 
-    HttpResponse<String> get(String path, String authorization) throws Exception {
+    protected HttpResponse<String> get(String path, String authorization) throws Exception {
         return call("GET", path, authorization, null);
     }
 
     /** Asserts the status and the admin API's error body. */
-    static void assertError(HttpResponse<String> response, int status, String code) {
+    protected static void assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/json"));
@@ -143,36 +144,50 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
     protected String pushImage(String repository, String tag, String authorization) throws Exception {
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
         byte[] layer = ("layer of " + repository).getBytes(StandardCharsets.UTF_8);
-        String configDigest = pushBlob(repository, config, authorization);
-        String layerDigest = pushBlob(repository, layer, authorization);
-        Map<String, Object> manifest = Map.of(
+        pushBlob(repository, config, authorization);
+        pushBlob(repository, layer, authorization);
+        return sha256(pushManifest(repository, tag, config, List.of(layer), authorization));
+    }
+
+    /**
+     * Pushes an image manifest of {@code config} and {@code layers} (pushed before) as {@code repository:tag};
+     * {@code authorization} may be null (auth off). Returns the manifest's bytes.
+     */
+    protected byte[] pushManifest(String repository, String tag, byte[] config, List<byte[]> layers,
+                                  String authorization) throws Exception {
+        List<Map<String, Object>> descriptors = new ArrayList<>();
+        for (byte[] layer : layers) {
+            descriptors.add(Map.of("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip",
+                    "digest", sha256(layer), "size", layer.length));
+        }
+        byte[] manifest = JSON.writeValueAsBytes(Map.of(
                 "schemaVersion", 2,
                 "mediaType", "application/vnd.oci.image.manifest.v1+json",
                 "config", Map.of("mediaType", "application/vnd.oci.image.config.v1+json",
-                        "digest", configDigest, "size", config.length),
-                "layers", List.of(Map.of("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip",
-                        "digest", layerDigest, "size", layer.length)));
-        byte[] bytes = JSON.writeValueAsBytes(manifest);
-        HttpResponse<String> put = send(request("/v2/" + repository + "/manifests/" + tag)
-                .header("Authorization", authorization)
+                        "digest", sha256(config), "size", config.length),
+                "layers", descriptors));
+        expectCreated(request("/v2/" + repository + "/manifests/" + tag)
                 .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        return sha256(bytes);
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)), authorization);
+        return manifest;
     }
 
     /** Pushes a blob in one request; {@code authorization} may be null (auth off). Returns its digest. */
     protected String pushBlob(String repository, byte[] content, String authorization) throws Exception {
         String digest = sha256(content);
-        HttpRequest.Builder request = request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(digest))
+        expectCreated(request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(digest))
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(content));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)), authorization);
+        return digest;
+    }
+
+    /** Sends a /v2/ request with the credentials, if any, and expects 201 Created. */
+    private void expectCreated(HttpRequest.Builder request, String authorization) throws Exception {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         HttpResponse<String> response = send(request.build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return digest;
     }
 
     protected static String sha256(byte[] content) throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,22 +37,7 @@ class StorageAccountingIT extends AdminApiTestBase {
 
     /** Pushes an image manifest of {@code config} and {@code layers} (pushed before) as a tag; returns its bytes. */
     private byte[] pushManifest(String repository, String tag, byte[] config, List<byte[]> layers) throws Exception {
-        List<Map<String, Object>> descriptors = new ArrayList<>();
-        for (byte[] layer : layers) {
-            descriptors.add(Map.of("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip",
-                    "digest", sha256(layer), "size", layer.length));
-        }
-        byte[] manifest = JSON.writeValueAsBytes(Map.of(
-                "schemaVersion", 2,
-                "mediaType", "application/vnd.oci.image.manifest.v1+json",
-                "config", Map.of("mediaType", "application/vnd.oci.image.config.v1+json",
-                        "digest", sha256(config), "size", config.length),
-                "layers", descriptors));
-        HttpResponse<String> put = send(request("/v2/" + repository + "/manifests/" + tag)
-                .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-        return manifest;
+        return pushManifest(repository, tag, config, layers, null);
     }
 
     private void pushBlobs(String repository, byte[]... blobs) throws Exception {

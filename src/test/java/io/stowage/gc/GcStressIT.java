@@ -102,6 +102,9 @@ class GcStressIT {
     private GcRecords gcRecords;
 
     @Autowired
+    private GcRunLog runLog;
+
+    @Autowired
     private BlobStore store;
 
     @Autowired
@@ -144,7 +147,7 @@ class GcStressIT {
 
         // A second node's collector: the same queues, the same rows, contending with the scheduled one.
         GarbageCollector secondNode = new GarbageCollector(gcRecords, store, properties, transactions,
-                new GcMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+                new GcMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), runLog);
         AtomicBoolean stop = new AtomicBoolean();
         CollectedCounts secondNodeCollected = new CollectedCounts();
         Thread secondCollector = Thread.ofPlatform().name("second-node-gc").daemon().start(() -> {

@@ -4,7 +4,6 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static io.stowage.ui.HeadlessChromium.screenshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,23 +38,19 @@ class UiLayoutIT extends AdminApiTestBase {
 
     private static final String REPOSITORY = "uilayout/" + unique("app");
 
-    /** One page of the UI, as a visitor reaches it; {@code skippedWhileMissing}: its tests skip while it answers 404. */
-    record UiPage(String name, String path, boolean signedIn, int status, boolean skippedWhileMissing) {
+    /** One page of the UI, as a visitor reaches it. */
+    record UiPage(String name, String path, boolean signedIn, int status) {
 
         static UiPage anonymous(String name, String path) {
-            return new UiPage(name, path, false, 200, false);
+            return new UiPage(name, path, false, 200);
         }
 
         static UiPage admin(String name, String path) {
-            return new UiPage(name, path, true, 200, false);
+            return new UiPage(name, path, true, 200);
         }
 
         UiPage answering(int status) {
-            return new UiPage(name, path, signedIn, status, skippedWhileMissing);
-        }
-
-        UiPage untilBuilt() {
-            return new UiPage(name, path, signedIn, status, true);
+            return new UiPage(name, path, signedIn, status);
         }
 
         @Override
@@ -76,8 +71,7 @@ class UiLayoutIT extends AdminApiTestBase {
                 UiPage.admin("robots", "/ui/admin/robots"),
                 UiPage.admin("error", "/ui/repositories/uilayout/absent").answering(404),
                 UiPage.admin("users", "/ui/admin/users"),
-                // Being built on another branch: remove untilBuilt() once the page is on main.
-                UiPage.admin("storage", "/ui/admin/storage").untilBuilt());
+                UiPage.admin("storage", "/ui/admin/storage"));
     }
 
     private HeadlessChromium chromium;
@@ -276,7 +270,6 @@ class UiLayoutIT extends AdminApiTestBase {
 
     private void open(Page page, UiPage ui) {
         Response response = page.navigate(ui.path());
-        assumeFalse(ui.skippedWhileMissing() && response.status() == 404, ui.path() + " is not built yet");
         assertThat(response.status()).as(ui.path()).isEqualTo(ui.status());
     }
 
