@@ -96,13 +96,19 @@ public class TagRecords {
      * sizes, platforms and referrers: one statement however many tags the page lists.
      */
     public List<TagDetail> listDetails(long repositoryId, long offset, int limit) {
-        // The page is cut first, so that referrers are looked up (manifests_subject) for its rows only.
+        // The page is cut first, so that referrers are looked up (manifests_subject) for its rows only. An index's
+        // size adds its images' configs and layers to theirs, what pulling every platform would fetch (a blob two
+        // platforms share counted twice); octet_length reads a payload's length without fetching it.
         return jdbc.sql("""
                 with page as (select name, manifest_id, updated_at from tags
                               where repository_id = ? order by name limit ? offset ?)
-                select t.name, m.digest, m.media_type, m.total_size, t.updated_at, m.pull_count, m.last_pulled_at,
-                       m.platforms, r.referrers, r.artifact_types
+                select t.name, m.digest, m.media_type, m.total_size + coalesce(c.layers, 0), t.updated_at,
+                       m.pull_count, m.last_pulled_at, m.platforms, r.referrers, r.artifact_types
                 from page t join manifests m on m.id = t.manifest_id
+                cross join lateral (
+                    select sum(c.total_size - octet_length(c.payload)) as layers
+                    from manifest_references mr join manifests c on c.id = mr.child_id
+                    where mr.parent_id = m.id) c
                 cross join lateral (
                     select count(*) as referrers,
                            array_agg(distinct s.artifact_type order by s.artifact_type)

@@ -66,6 +66,13 @@ class UiManifestIT extends AdminApiTestBase {
         String repositoryPage = page("/ui/repositories/" + repository, cookie).body();
         assertThat(repositoryPage).contains("href=\"/ui/repositories/" + repository + "/-/manifests/v1\"")
                 .contains("href=\"/ui/repositories/" + repository + "/-/manifests/" + index.index().digest() + "\"");
+        // The tag's size is what pulling every platform fetches: the index, each image's manifest, config, layers.
+        long everything = index.index().size();
+        for (Image image : index.images()) {
+            everything += image.manifest().size() + image.config().size()
+                    + image.layers().stream().mapToLong(TestImages.Blob::size).sum();
+        }
+        assertThat(repositoryPage).contains("data-label=\"Size\" class=\"num\">" + TestImages.uiSize(everything) + "<");
 
         HttpResponse<String> indexPage = page("/ui/repositories/" + repository + "/-/manifests/v1", cookie);
         assertThat(indexPage.statusCode()).isEqualTo(200);
