@@ -1,8 +1,5 @@
 package io.stowage.ui;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-
 import io.stowage.admin.RepositoryAdministration;
 import io.stowage.admin.RepositoryAdministration.RepositoryChanges;
 import org.springframework.stereotype.Controller;
@@ -26,7 +23,6 @@ class UiDescriptionController {
     String describe(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String repository,
                     @RequestParam(defaultValue = "") String description) {
         repositories.update(visitor.caller(), repository, new RepositoryChanges(null, description.strip()));
-        return "redirect:" + UiPaths.repository(repository) + "?described="
-                + URLEncoder.encode(repository, StandardCharsets.UTF_8);
+        return "redirect:" + UiPaths.repository(repository) + "?described=1";
     }
 }

@@ -40,9 +40,7 @@ class UiStorageController {
 
     @GetMapping(STORAGE)
     String storage(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, Model model) {
-        if (visitor.authEnabled() && !visitor.signedIn()) {
-            throw new UiSignInRequired();
-        }
+        visitor.requireSignedIn();
         StorageOverview overview = storage.overview(visitor.caller(), REPOSITORIES, NAMESPACES);
         StorageSummary summary = overview.summary();
         model.addAttribute("visitor", visitor);
