@@ -2,13 +2,11 @@ package io.stowage.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import io.stowage.config.PrivateFiles;
 import io.stowage.config.StowageProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,21 +61,10 @@ public class AdminBootstrap implements SmartInitializingSingleton {
             return null; // created before, by this node or another one
         }
         Path file = dataDir.resolve(PASSWORD_FILE);
-        writeOwnerOnly(file, password);
+        PrivateFiles.writeSecret(file, password); // replaces one left by an installation whose database is gone
         // Logged this once only, as the brief for first start asks; the file stays the durable copy.
         log.warn("Created administrator '{}' with generated password {} (also in {}); change it after first login",
                 username, password, file);
         return file;
-    }
-
-    private static void writeOwnerOnly(Path file, String password) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.deleteIfExists(file); // left from an earlier installation whose database is gone
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
     }
 }

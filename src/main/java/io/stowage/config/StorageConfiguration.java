@@ -1,6 +1,7 @@
 package io.stowage.config;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.storage.BlobStore;
@@ -34,6 +35,10 @@ public class StorageConfiguration {
     private static BlobStore backend(StowageProperties properties) throws IOException {
         return switch (properties.storage().type()) {
             case FILESYSTEM -> {
+                Path dataDir = properties.dataDir().toAbsolutePath().normalize();
+                if (properties.filesystemRoot().toAbsolutePath().normalize().startsWith(dataDir)) {
+                    PrivateFiles.directory(dataDir);
+                }
                 log.info("Blob storage: filesystem under {}", properties.filesystemRoot().toAbsolutePath());
                 yield new FilesystemBlobStore(properties.filesystemRoot(), properties.storage().filesystem().fsync());
             }
