@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -23,15 +25,20 @@ import io.stowage.metadata.SigningKeyRecord;
 import io.stowage.metadata.SigningKeyRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 /**
  * The ES256 (P-256) keys Stowage signs tokens with, kept in PostgreSQL so that every node signs with the newest
  * unretired key and verifies tokens of every other node. Each node reads the table again at most every
  * {@link #REFRESH} (sooner when a token names a kid it does not know), so a rotation reaches all nodes within that.
+ *
+ * <p>The private halves are stored sealed ({@link SigningKeyEncryption}). A key this node cannot open (sealed under a
+ * key-encryption key it was not given) still verifies tokens, by its public half, but never signs: the node signs with
+ * the newest key it can open, and makes one when there is none, so a lost key file costs only a new key.
  */
 @Component
-public class SigningKeys implements SigningKeySource {
+public class SigningKeys implements SigningKeySource, InitializingBean {
 
     static final Duration REFRESH = Duration.ofSeconds(60);
     /**
@@ -44,22 +51,45 @@ public class SigningKeys implements SigningKeySource {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
 
     private final SigningKeyRecords records;
+    private final SigningKeyEncryption encryption;
     private final Clock clock;
+    private final Set<String> reportedUnopenable = ConcurrentHashMap.newKeySet();
     private volatile Snapshot snapshot;
 
-    public SigningKeys(SigningKeyRecords records, Clock clock) {
+    public SigningKeys(SigningKeyRecords records, SigningKeyEncryption encryption, Clock clock) {
         this.records = records;
+        this.encryption = encryption;
         this.clock = clock;
+    }
+
+    /**
+     * At start: seals keys stored unencrypted by earlier versions or under a previous key-encryption key, and drops
+     * the private halves of retired keys, before the first token is signed.
+     */
+    @Override
+    public void afterPropertiesSet() {
+        int forgotten = records.forgetRetiredPrivateKeys();
+        if (forgotten > 0) {
+            log.info("Removed the private halves of {} retired signing key(s) from the database", forgotten);
+        }
+        for (SigningKeyRecord key : records.active()) {
+            Optional<byte[]> plain = key.sealedPrivateKey() == null ? Optional.ofNullable(key.plainPrivateKey())
+                    : encryption.isCurrent(key.sealedPrivateKey()) ? Optional.empty()
+                    : encryption.open(key.kid(), key.sealedPrivateKey());
+            if (plain.isPresent() && records.reseal(key, encryption.seal(key.kid(), plain.get()))) {
+                log.info("Signing key {} is now stored encrypted under the current key-encryption key", key.kid());
+            }
+        }
     }
 
     @Override
     public ECKey signingKey() {
         Snapshot current = current();
-        if (current.keys().isEmpty()) {
+        if (current.signing().isEmpty()) {
             generate();
             current = reload();
         }
-        return current.keys().getFirst();
+        return current.signing().orElseThrow(() -> new IllegalStateException("a signing key just made does not open"));
     }
 
     @Override
@@ -97,7 +127,8 @@ public class SigningKeys implements SigningKeySource {
             ECKey key = new ECKeyGenerator(Curve.P_256).generate();
             // RFC 7638 thumbprint: stable, unique per key and meaningful to anyone holding the JWK set.
             String kid = key.computeThumbprint().toString();
-            records.insert(kid, ALGORITHM, key.toECPrivateKey().getEncoded(), key.toECPublicKey().getEncoded());
+            records.insert(kid, ALGORITHM, encryption.seal(kid, key.toECPrivateKey().getEncoded()),
+                    key.toECPublicKey().getEncoded());
             log.info("Generated token signing key {}", kid);
             return kid;
         } catch (JOSEException e) {
@@ -115,27 +146,44 @@ public class SigningKeys implements SigningKeySource {
 
     private Snapshot reload() {
         List<ECKey> keys = records.active().stream().filter(r -> r.algorithm().equals(ALGORITHM))
-                .map(SigningKeys::decode).toList();
+                .map(this::decode).toList();
         Snapshot fresh = new Snapshot(keys, clock.instant());
         snapshot = fresh;
         return fresh;
     }
 
-    private static ECKey decode(SigningKeyRecord record) {
+    /** The key pair, or its public half alone when this node cannot open the private one. */
+    private ECKey decode(SigningKeyRecord record) {
         try {
             KeyFactory factory = KeyFactory.getInstance("EC");
             ECPublicKey publicKey = (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(record.publicKey()));
-            ECPrivateKey privateKey = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(record.privateKey()));
-            return new ECKey.Builder(Curve.P_256, publicKey).privateKey(privateKey).keyID(record.kid())
-                    .algorithm(JWSAlgorithm.ES256).keyUse(KeyUse.SIGNATURE).build();
+            ECKey.Builder key = new ECKey.Builder(Curve.P_256, publicKey).keyID(record.kid())
+                    .algorithm(JWSAlgorithm.ES256).keyUse(KeyUse.SIGNATURE);
+            Optional<byte[]> privateKey = record.sealedPrivateKey() != null
+                    ? encryption.open(record.kid(), record.sealedPrivateKey())
+                    : Optional.ofNullable(record.plainPrivateKey());
+            if (privateKey.isPresent()) {
+                key.privateKey((ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey.get())));
+            } else if (reportedUnopenable.add(record.kid())) {
+                log.warn("Signing key {} is encrypted under key-encryption key {}, which this node was not given: it"
+                        + " verifies tokens here but does not sign them. Give every node the same"
+                        + " stowage.auth.key-encryption.key", record.kid(),
+                        record.sealedPrivateKey() == null ? "(none)" : SigningKeyEncryption.sealedWith(record.sealedPrivateKey()));
+            }
+            return key.build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("signing key " + record.kid() + " cannot be decoded", e);
         }
     }
 
+    /** The unretired keys, newest first; the newest this node holds the private half of signs. */
     private record Snapshot(List<ECKey> keys, Instant loadedAt) {
         Optional<ECKey> find(String kid) {
             return keys.stream().filter(k -> k.getKeyID().equals(kid)).findFirst();
+        }
+
+        Optional<ECKey> signing() {
+            return keys.stream().filter(ECKey::isPrivate).findFirst();
         }
     }
 }

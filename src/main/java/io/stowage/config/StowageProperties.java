@@ -142,6 +142,7 @@ public record StowageProperties(
      *     key (PEM keys are also tried for tokens without {@code kid})
      * @param loginBackoff how failed sign-ins slow down further attempts
      * @param admin the first administrator, created at first start
+     * @param keyEncryption the key that encrypts the token signing keys kept in the database
      */
     public record Auth(
             @DefaultValue("token") AuthMode mode,
@@ -152,7 +153,8 @@ public record StowageProperties(
             List<String> publicRepositories,
             List<TrustedIssuer> trustedIssuers,
             @DefaultValue LoginBackoff loginBackoff,
-            @DefaultValue Admin admin) {
+            @DefaultValue Admin admin,
+            @DefaultValue KeyEncryption keyEncryption) {
 
         public Auth {
             if (tokenLifetime.compareTo(Duration.ofSeconds(60)) < 0) {
@@ -196,6 +198,25 @@ public record StowageProperties(
      *     to {@code <data-dir>/admin.password} (readable by its owner only) and logged once
      */
     public record Admin(@DefaultValue("admin") String username, String password) {
+    }
+
+    /**
+     * The private halves of the token signing keys are stored encrypted (AES-256-GCM), so that a dump of the database
+     * alone cannot mint tokens. Every node must have the same key.
+     *
+     * @param key the key-encryption key: base64 of 32 random bytes ({@code openssl rand -base64 32}); when empty, it
+     *     is read from {@code key-file}
+     * @param keyFile a file holding the key; when empty, {@code <data-dir>/signing-keys.key}, which is generated
+     *     (readable by its owner only) at first start if neither {@code key} nor the file exists. A file named here
+     *     must exist
+     * @param previousKeys keys used before {@code key}: signing keys they encrypted are encrypted again with
+     *     {@code key} at start. Remove them once every node runs with the new key
+     */
+    public record KeyEncryption(String key, Path keyFile, List<String> previousKeys) {
+
+        public KeyEncryption {
+            previousKeys = previousKeys == null ? List.of() : List.copyOf(previousKeys);
+        }
     }
 
     /**

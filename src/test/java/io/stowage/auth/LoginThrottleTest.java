@@ -72,6 +72,6 @@ class LoginThrottleTest {
         return new StowageProperties(Path.of("data"), null, null, null, new StowageProperties.Auth(
                 StowageProperties.AuthMode.TOKEN, "stowage", "stowage", Duration.ofMinutes(5), Duration.ofDays(30),
                 List.of(), List.of(), new StowageProperties.LoginBackoff(free, initial, max),
-                new StowageProperties.Admin("admin", null)), null);
+                new StowageProperties.Admin("admin", null), new StowageProperties.KeyEncryption(null, null, null)), null);
     }
 }

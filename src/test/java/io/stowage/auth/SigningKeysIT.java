@@ -17,11 +17,14 @@ class SigningKeysIT extends RegistryTestBase {
     @Autowired
     private SigningKeyRecords records;
 
+    @Autowired
+    private SigningKeyEncryption encryption;
+
     @Test
     void keyRotatedOnOneNodeVerifiesOnAnotherThatReadTheTableMomentsBefore() {
         MovableClock clock = new MovableClock(Instant.now());
-        SigningKeys rotating = new SigningKeys(records, clock);
-        SigningKeys other = new SigningKeys(records, clock);
+        SigningKeys rotating = new SigningKeys(records, encryption, clock);
+        SigningKeys other = new SigningKeys(records, encryption, clock);
         String before = other.signingKey().getKeyID(); // the other node reads the table now
 
         // Two seconds later (a requirement, not the constant: 5s used to leave the new key's tokens refused here).

@@ -72,12 +72,17 @@ final class StowageProcess implements AutoCloseable {
         }
     }
 
+    /** One key-encryption key for every node of these tests, as a cluster's nodes must share one. */
+    private static final String KEY_ENCRYPTION_KEY = randomKey();
+
     /**
      * Arguments for a node on the tests' PostgreSQL ({@link TestDatabase}) in a schema of its own: nodes given the same
-     * schema share their metadata like a cluster, and nothing of the in-JVM suites is seen.
+     * schema share their metadata (and the key-encryption key of their signing keys) like a cluster, and nothing of
+     * the in-JVM suites is seen.
      */
     static List<String> databaseArguments(String schema) {
         return List.of(
+                "--stowage.auth.key-encryption.key=" + KEY_ENCRYPTION_KEY,
                 "--spring.datasource.url=" + TestDatabase.jdbcUrl(),
                 "--spring.datasource.username=" + TestDatabase.username(),
                 "--spring.datasource.password=" + TestDatabase.password(),
@@ -85,6 +90,12 @@ final class StowageProcess implements AutoCloseable {
                 "--spring.datasource.hikari.maximum-pool-size=5",
                 "--spring.flyway.schemas=" + schema,
                 "--spring.flyway.default-schema=" + schema);
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     String baseUrl() {
