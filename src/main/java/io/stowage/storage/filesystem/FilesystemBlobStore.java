@@ -8,16 +8,27 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.stowage.storage.BlobKeys;
 import io.stowage.storage.BlobStore;
@@ -26,17 +37,22 @@ import io.stowage.storage.PartialWriteException;
 /**
  * Blobs as files under a root directory. Uploads are written under {@code uploads/<id>}, flushed to disk,
  * then renamed to their content-addressed key: a half-written blob is never at a blob's key. Flushing runs
- * behind the writer ({@link BackgroundFlush}), so durability costs little throughput.
+ * behind the writer ({@link BackgroundFlush}), so durability costs little throughput. Files are {@code 0600} and
+ * directories {@code 0700}: private repositories' layers are not for other local users to read.
  */
 public class FilesystemBlobStore implements BlobStore {
 
     private static final int BUFFER_SIZE = 256 << 10;
     // A file needs no state beyond its name.
     private static final String STATE = "file";
+    private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Logger log = LoggerFactory.getLogger(FilesystemBlobStore.class);
 
     private final Path root;
     private final Path uploads;
     private final boolean fsync;
+    private final boolean posix;
 
     /**
      * @param fsync whether an upload is forced to disk before it is renamed to its blob key (durable across
@@ -46,8 +62,81 @@ public class FilesystemBlobStore implements BlobStore {
         this.fsync = fsync;
         this.root = root.toAbsolutePath().normalize();
         this.uploads = this.root.resolve("uploads");
-        Files.createDirectories(uploads);
-        Files.createDirectories(this.root.resolve("blobs"));
+        this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        boolean existed = Files.isDirectory(this.root);
+        createDirectories(uploads);
+        createDirectories(this.root.resolve("blobs"));
+        if (posix && existed && !Files.getPosixFilePermissions(this.root).equals(PRIVATE_DIRECTORY)) {
+            // Written by a version that left files world-readable: narrowed once, in the background,
+            // so a large store does not hold up the start; the root's mode is narrowed last, marking it done.
+            Thread.ofVirtual().name("storage-permissions").start(this::restrictPermissions);
+        }
+    }
+
+    /**
+     * Narrows every file under the root to {@code 0600} and every directory to {@code 0700}, the root last; returns
+     * how many were changed. Idempotent: run again after an interruption.
+     */
+    public long restrictPermissions() {
+        long[] changed = {0};
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                    if (!dir.equals(root) && narrow(dir, PRIVATE_DIRECTORY)) {
+                        changed[0]++;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    if (attributes.isRegularFile() && narrow(file, PRIVATE_FILE)) {
+                        changed[0]++;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // deleted meanwhile (committed upload, collected blob)
+                }
+            });
+            if (narrow(root, PRIVATE_DIRECTORY)) {
+                changed[0]++;
+            }
+            if (changed[0] > 0) {
+                log.info("Restricted {} files and directories under {} to their owner (0600/0700)", changed[0], root);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot restrict the permissions under {}: {}", root, e.toString());
+        }
+        return changed[0];
+    }
+
+    private static boolean narrow(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        try {
+            if (Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(permissions)) {
+                return false;
+            }
+            Files.setPosixFilePermissions(path, permissions);
+            return true;
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
+    }
+
+    private void createDirectories(Path directory) throws IOException {
+        if (posix) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
+        } else {
+            Files.createDirectories(directory);
+        }
+    }
+
+    private FileAttribute<?>[] privateFile() {
+        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PRIVATE_FILE)}
+                : new FileAttribute<?>[0];
     }
 
     @Override
@@ -67,7 +156,8 @@ public class FilesystemBlobStore implements BlobStore {
     @Override
     public UploadWrite writeUpload(String uploadId, String state, long offset, InputStream data) throws IOException {
         Path file = uploadFile(uploadId);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(file,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), privateFile());
              BackgroundFlush flush = fsync ? new BackgroundFlush(channel) : null) {
             long size = channel.size();
             if (size < offset) {
@@ -118,7 +208,7 @@ public class FilesystemBlobStore implements BlobStore {
     public String commitUpload(String uploadId, String state, String digest, long size) throws IOException {
         Path source = uploadFile(uploadId);
         if (size == 0 && !Files.exists(source)) {
-            Files.createFile(source);
+            Files.createFile(source, privateFile());
         }
         String key = BlobKeys.forDigest(digest);
         Path target = file(key);
@@ -131,7 +221,7 @@ public class FilesystemBlobStore implements BlobStore {
                 channel.force(true);
             }
         }
-        Files.createDirectories(target.getParent());
+        createDirectories(target.getParent());
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
