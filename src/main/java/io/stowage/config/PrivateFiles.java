@@ -66,6 +66,10 @@ public final class PrivateFiles {
             return true;
         } catch (UnsupportedOperationException notPosix) {
             return false;
+        } catch (java.nio.file.FileSystemException notOurs) {
+            // A volume's mount point owned by root (Kubernetes with fsGroup): its owner decides its mode.
+            log.info("Cannot restrict {} to its owner ({}): left as it is", path, notOurs.getReason());
+            return false;
         } catch (IOException e) {
             log.warn("Cannot restrict {} to its owner ({}): other local users may read it", path, e.toString());
             return false;
