@@ -201,6 +201,11 @@ public class FilesystemBlobStore implements BlobStore {
         if (length == 0 && !Files.exists(file)) {
             return InputStream.nullInputStream();
         }
+        // A shorter stream would be hashed as if it were the upload: its digest would be wrong without a word.
+        long held = Files.size(file);
+        if (held < length) {
+            throw new IOException("upload " + uploadId + " holds " + held + " bytes, not " + length);
+        }
         return range(file, 0, length);
     }
 
@@ -215,6 +220,17 @@ public class FilesystemBlobStore implements BlobStore {
         if (Files.exists(target)) {
             Files.deleteIfExists(source);
             return key;
+        }
+        long held = Files.size(source);
+        if (held < size) {
+            // Bytes the registry verified as they arrived are gone (a crash before they were flushed).
+            throw new IOException("upload " + uploadId + " holds " + held + " bytes, not " + size);
+        }
+        if (held > size) {
+            // What a write the registry never recorded left after the bytes it did: not part of the blob.
+            try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                channel.truncate(size);
+            }
         }
         if (fsync) {
             try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
@@ -319,6 +335,14 @@ public class FilesystemBlobStore implements BlobStore {
                     remaining -= n;
                 }
                 return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                // FilterInputStream's would skip in the file, and the reads after it go past the range's end.
+                long skipped = super.skip(Math.min(n, remaining));
+                remaining -= skipped;
+                return skipped;
             }
         };
     }

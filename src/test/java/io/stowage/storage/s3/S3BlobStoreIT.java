@@ -22,7 +22,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@link S3BlobStore} against a real S3 API (S3Proxy): chunk patterns, resuming, reading, committing, deleting. */
+/**
+ * What only {@link S3BlobStore} does, against a real S3 API (S3Proxy): parts and carried tails for each chunk
+ * pattern, multipart uploads aborted and tails deleted, the state's encoding. The rules every backend keeps are in
+ * {@link S3BlobStoreContractIT}.
+ */
 class S3BlobStoreIT {
 
     private static final int MIB = 1 << 20;
@@ -141,35 +145,6 @@ class S3BlobStoreIT {
     }
 
     @Test
-    void oneLargeStream() throws IOException {
-        String id = UUID.randomUUID().toString();
-        byte[] content = randomBytes(20 * MIB + 12345);
-
-        String state = writeInChunks(id, content, content.length);
-        String key = store.commitUpload(id, state, "sha256:unused", content.length);
-
-        assertThat(readAll(key, 0, content.length)).isEqualTo(content);
-        assertThat(readAll(key, 5 * MIB - 10, 20)).isEqualTo(Arrays.copyOfRange(content, 5 * MIB - 10, 5 * MIB + 10));
-        assertThat(readAll(key, content.length - 7, 7))
-                .isEqualTo(Arrays.copyOfRange(content, content.length - 7, content.length));
-        assertThat(readAll(key, 0, 0)).isEmpty();
-        // Reading only the start of a large object and closing it early must not hang or fail.
-        try (InputStream in = store.read(key, 0, content.length)) {
-            assertThat(in.readNBytes(100)).isEqualTo(Arrays.copyOf(content, 100));
-        }
-    }
-
-    @Test
-    void emptyUpload() throws IOException {
-        String id = UUID.randomUUID().toString();
-        UploadWrite write = store.writeUpload(id, null, 0, InputStream.nullInputStream());
-
-        assertThat(write.written()).isZero();
-        assertCommitted(id, write.state(), new byte[0]);
-        assertCommitted(UUID.randomUUID().toString(), null, new byte[0]);
-    }
-
-    @Test
     void aResentChunkReplacesWhatAFailedAttemptWrote() throws IOException {
         String id = UUID.randomUUID().toString();
         byte[] first = randomBytes(6 * MIB);        // one part and a 1 MiB carried tail
@@ -267,21 +242,6 @@ class S3BlobStoreIT {
         assertThat(multipartUploads(id)).isEmpty();
         assertThat(tailObjects(id)).isEmpty();
         assertThat(store.uploadsWrittenBefore(Instant.now().plus(1, ChronoUnit.MINUTES))).doesNotContain(id);
-    }
-
-    @Test
-    void committedObjectsCanBeDeleted() throws IOException {
-        String id = UUID.randomUUID().toString();
-        byte[] content = randomBytes(1000);
-        String key = store.commitUpload(id, writeInChunks(id, content, 1000), "sha256:unused", 1000);
-        assertThat(store.exists(key)).isTrue();
-        assertThat(store.localFile(key)).isEmpty();
-
-        store.delete(key);
-
-        assertThat(store.exists(key)).isFalse();
-        store.delete(key);
-        assertThatThrownBy(() -> readAll(key, 0, 10)).isInstanceOf(IOException.class);
     }
 
     @Test

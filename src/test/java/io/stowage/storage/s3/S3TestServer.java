@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 API for the tests: S3Proxy over a temporary directory, started once per test JVM, in-process (no
- * Docker). Clients connect exactly as they would to MinIO or Ceph: endpoint, path-style, signed requests.
+ * Docker). Clients connect exactly as they would to MinIO or Ceph: endpoint, path-style, signed requests. An S3 API
+ * named by the system property {@code stowage.test.s3.endpoint} (or {@code STOWAGE_TEST_S3_ENDPOINT}) is used
+ * instead, with the credentials below: {@code -Ptestcontainers} points it at MinIO in a container.
  */
 public final class S3TestServer {
 
@@ -29,6 +31,10 @@ public final class S3TestServer {
     }
 
     public static synchronized URI endpoint() {
+        String external = System.getProperty("stowage.test.s3.endpoint", System.getenv("STOWAGE_TEST_S3_ENDPOINT"));
+        if (endpoint == null && external != null && !external.isBlank()) {
+            endpoint = URI.create(external);
+        }
         if (endpoint == null) {
             try {
                 Path dir = Files.createTempDirectory("stowage-s3proxy");
