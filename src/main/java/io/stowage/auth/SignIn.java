@@ -39,18 +39,19 @@ public class SignIn {
     /**
      * The identity these credentials belong to, or empty when they are wrong (recorded in the audit trail).
      *
-     * @throws TooManyAttemptsException when the account or the address must wait after earlier failures
+     * @throws TooManyAttemptsException when this address must wait after earlier failures (see {@link LoginThrottle})
      */
     public Optional<Identity> signIn(String username, String password, String address) {
-        String key = key(username, password);
-        Identity known = remembered.get(key);
-        if (known != null) {
-            return Optional.of(known);
-        }
+        // Before the remembered sign-ins: a paused guesser must not learn that a guess matched someone's recent one.
         Optional<Duration> wait = throttle.retryAfter(username, address);
         if (wait.isPresent()) {
             metrics.failed(AuthMetrics.Failure.THROTTLED);
             throw new TooManyAttemptsException(wait.get());
+        }
+        String key = key(username, password);
+        Identity known = remembered.get(key);
+        if (known != null) {
+            return Optional.of(known);
         }
         Optional<Identity> identity = identities.authenticate(username, password);
         if (identity.isEmpty()) {

@@ -180,14 +180,35 @@ public record StowageProperties(
     }
 
     /**
-     * @param freeAttempts failures per account, and per client address, before sign-ins are slowed down
+     * @param freeAttempts failed sign-ins for one account from one client address before that address must wait to
+     *     try that account again
+     * @param addressFreeAttempts failed sign-ins from one client address, whatever the accounts, before the address
+     *     must wait (spraying one password over many accounts)
+     * @param accountFreeAttempts failed sign-ins for one account from all addresses together beyond which every
+     *     address that failed for it waits until its failure is older than {@code window} (a guess spread over many
+     *     addresses); an address without failures still signs in at once
      * @param initialDelay the wait imposed after the free attempts; it doubles with every further failure
      * @param maxDelay the longest wait imposed
+     * @param window how long a failure counts: older failures are forgotten, so a few spread-out mistakes never add up
      */
     public record LoginBackoff(
             @DefaultValue("5") int freeAttempts,
+            @DefaultValue("20") int addressFreeAttempts,
+            @DefaultValue("50") int accountFreeAttempts,
             @DefaultValue("1s") Duration initialDelay,
-            @DefaultValue("15m") Duration maxDelay) {
+            @DefaultValue("15m") Duration maxDelay,
+            @DefaultValue("15m") Duration window) {
+
+        public LoginBackoff {
+            if (freeAttempts < 1 || addressFreeAttempts < 1 || accountFreeAttempts < 1) {
+                throw new IllegalArgumentException("stowage.auth.login-backoff.*-attempts must be at least 1");
+            }
+            if (initialDelay.isNegative() || initialDelay.isZero() || maxDelay.compareTo(initialDelay) < 0
+                    || window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("stowage.auth.login-backoff: initial-delay and window must be"
+                        + " positive and max-delay at least initial-delay");
+            }
+        }
     }
 
     /**
