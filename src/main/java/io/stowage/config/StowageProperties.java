@@ -141,6 +141,7 @@ public record StowageProperties(
      *     bits) or ES256/ES384, with the {@code kid} of a JWK, or the libtrust key ID or RFC 7638 thumbprint of a PEM
      *     key (PEM keys are also tried for tokens without {@code kid})
      * @param loginBackoff how failed sign-ins slow down further attempts
+     * @param cache how much each node remembers of checked tokens, sign-ins and identities
      * @param admin the first administrator, created at first start
      */
     public record Auth(
@@ -152,6 +153,7 @@ public record StowageProperties(
             List<String> publicRepositories,
             List<TrustedIssuer> trustedIssuers,
             @DefaultValue LoginBackoff loginBackoff,
+            @DefaultValue CacheSizes cache,
             @DefaultValue Admin admin) {
 
         public Auth {
@@ -207,6 +209,26 @@ public record StowageProperties(
                     || window.isNegative() || window.isZero()) {
                 throw new IllegalArgumentException("stowage.auth.login-backoff: initial-delay and window must be"
                         + " positive and max-delay at least initial-delay");
+            }
+        }
+    }
+
+    /**
+     * @param tokens verified tokens remembered (each for at most a minute), so that a client's token costs one
+     *     signature check a minute rather than one per request
+     * @param signIns successful sign-ins remembered (each re-checked within 30 s), so that basic credentials cost one
+     *     password hash rather than one per request
+     * @param identities accounts and their grants remembered (each re-read within 10 s), so that a token costs no
+     *     query per request
+     */
+    public record CacheSizes(
+            @DefaultValue("10000") int tokens,
+            @DefaultValue("10000") int signIns,
+            @DefaultValue("10000") int identities) {
+
+        public CacheSizes {
+            if (tokens < 1 || signIns < 1 || identities < 1) {
+                throw new IllegalArgumentException("stowage.auth.cache.* sizes must be at least 1");
             }
         }
     }
