@@ -19,6 +19,8 @@ public class AuditLog {
     public static final String BLOB_DELETE = "blob.delete";
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    private static final int MAX_FIELD = 300;
+    private static final int MAX_DETAIL = 2000;
 
     private final AuditRecords records;
 
@@ -26,9 +28,14 @@ public class AuditLog {
         this.records = records;
     }
 
+    /**
+     * Stores the event exactly as given and logs it as one line: the actor, target, address and detail may come from
+     * an unauthenticated client (a username typed at the token endpoint), so the line holds them sanitised.
+     */
     public void record(String actor, String address, String action, String target, String detail) {
         records.insert(actor, address, action, target, detail);
-        log.info("audit: {} {} {} from {}{}", actor.isEmpty() ? "(anonymous)" : actor, action, target, address,
-                detail == null ? "" : " " + detail);
+        log.info("audit: {} {} {} from {}{}", actor.isEmpty() ? "(anonymous)" : LogText.of(actor, MAX_FIELD),
+                action, LogText.of(target, MAX_FIELD), LogText.of(address, MAX_FIELD),
+                detail == null ? "" : " " + LogText.of(detail, MAX_DETAIL));
     }
 }

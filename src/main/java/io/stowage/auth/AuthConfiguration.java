@@ -59,6 +59,7 @@ class AuthConfiguration {
     @Bean
     TokenVerifier tokenVerifier(SigningKeys keys, TrustedIssuers trustedIssuers, StowageProperties properties,
                                 Clock clock) {
-        return new TokenVerifier(keys, properties.auth().issuer(), trustedIssuers, properties.auth().service(), clock);
+        return new TokenVerifier(keys, properties.auth().issuer(), trustedIssuers, properties.auth().service(), clock,
+                properties.auth().cache().tokens());
     }
 }

@@ -2,9 +2,14 @@ package io.stowage.auth;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.stowage.config.StowageProperties;
 import io.stowage.metadata.PolicyRecord;
 import io.stowage.metadata.PolicyRecords;
 import io.stowage.metadata.RobotRecord;
@@ -16,14 +21,14 @@ import org.springframework.stereotype.Service;
 
 /**
  * Turns credentials (a user's password, a robot's secret) or a token's subject into an {@link Identity} with its
- * grants. Resolved identities are cached for {@link #CACHE_TIME}, so a busy client costs no query per request; a
- * disabled account or changed policy takes effect on every node within that time.
+ * grants. Resolved identities are cached for at most {@link #CACHE_TIME}, so a busy client costs no query per
+ * request; a disabled account or changed policy takes effect on every node within that time. An identity in use is
+ * read again in the background after half that time, so a busy client never waits for it.
  */
 @Service
 public class Identities {
 
     static final Duration CACHE_TIME = Duration.ofSeconds(10);
-    private static final int CACHE_LIMIT = 10_000;
 
     private final Users users;
     private final RobotAccounts robots;
@@ -31,26 +36,50 @@ public class Identities {
     private final RobotRecords robotRecords;
     private final PolicyRecords policies;
     private final Clock clock;
-    private final ExpiringCache<String, Optional<Identity>> bySubject;
+    private final LoadingCache<String, Optional<Identity>> bySubject;
 
     public Identities(Users users, RobotAccounts robots, UserRecords userRecords, RobotRecords robotRecords,
-                      PolicyRecords policies, Clock clock) {
+                      PolicyRecords policies, StowageProperties properties, Clock clock) {
         this.users = users;
         this.robots = robots;
         this.userRecords = userRecords;
         this.robotRecords = robotRecords;
         this.policies = policies;
         this.clock = clock;
-        this.bySubject = new ExpiringCache<>(CACHE_TIME, CACHE_LIMIT, clock);
+        this.bySubject = Caffeine.newBuilder().maximumSize(properties.auth().cache().identities())
+                .expireAfterWrite(CACHE_TIME)
+                .refreshAfterWrite(CACHE_TIME.dividedBy(2)).ticker(AuthCaches.ticker(clock))
+                .executor(AuthCaches.EXECUTOR).recordStats().build(this::load);
     }
 
-    /** The identity whose username (or {@code robot+<name>}) and password (or secret) these are, if it may sign in. */
-    public Optional<Identity> authenticate(String username, String password) {
+    /**
+     * The identity whose username (or {@code robot+<name>}) and password (or secret) these are, if it may sign in,
+     * with the stored hash they matched, by which {@link #recheck} tells later whether they still would.
+     */
+    public Optional<Authenticated> authenticate(String username, String password) {
         if (username.startsWith(Identity.ROBOT_PREFIX)) {
             String name = username.substring(Identity.ROBOT_PREFIX.length());
-            return robots.authenticate(name, password).flatMap(robot -> robotIdentity(robot));
+            // The secret matched, so the stored hash is the secret's.
+            return robots.authenticate(name, password).flatMap(this::robotIdentity)
+                    .map(identity -> new Authenticated(identity, HexFormat.of().formatHex(SecretHash.of(password))));
         }
-        return users.authenticate(username, password).filter(user -> !user.disabled()).map(this::userIdentity);
+        return users.authenticate(username, password).filter(user -> !user.disabled())
+                .map(user -> new Authenticated(userIdentity(user), user.passwordHash()));
+    }
+
+    /**
+     * The identity of {@code username} as it is now, if its stored hash is still {@code storedHash} (the credentials
+     * that matched it then still would) and it may still sign in: a remembered sign-in re-checked without the
+     * password, which is never kept.
+     */
+    Optional<Identity> recheck(String username, String storedHash) {
+        if (username.startsWith(Identity.ROBOT_PREFIX)) {
+            String name = username.substring(Identity.ROBOT_PREFIX.length());
+            return robotRecords.secretHash(name).filter(hash -> HexFormat.of().formatHex(hash).equals(storedHash))
+                    .flatMap(hash -> robotRecords.findByName(name)).flatMap(this::robotIdentity);
+        }
+        return userRecords.findByUsername(username)
+                .filter(user -> !user.disabled() && user.passwordHash().equals(storedHash)).map(this::userIdentity);
     }
 
     /** The identity a token's subject names, if it still exists and may act; anonymous for the empty subject. */
@@ -58,7 +87,7 @@ public class Identities {
         if (subject.isEmpty()) {
             return Optional.of(Identity.ANONYMOUS);
         }
-        Optional<Identity> cached = bySubject.get(subject);
+        Optional<Identity> cached = bySubject.getIfPresent(subject);
         if (cached != null) {
             return cached;
         }
@@ -70,7 +99,7 @@ public class Identities {
     /** Forgets cached identities on this node, after a change made here (other nodes follow within the cache time). */
     @EventListener(AccountsChanged.class)
     public void forget() {
-        bySubject.clear();
+        bySubject.invalidateAll();
     }
 
     private Optional<Identity> load(String subject) {
@@ -98,8 +127,12 @@ public class Identities {
                 .toList();
     }
 
-    /** The cache behind this, for its hit rate. */
-    ExpiringCache<?, ?> cache() {
+    /** The cache behind this, for its metrics. */
+    Cache<?, ?> cache() {
         return bySubject;
+    }
+
+    /** Credentials that matched: whose they are, and the stored hash they matched (never the password itself). */
+    public record Authenticated(Identity identity, String storedHash) {
     }
 }

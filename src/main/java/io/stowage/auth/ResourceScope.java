@@ -24,6 +24,12 @@ public record ResourceScope(String type, String name, Set<String> actions) {
     private static final Pattern SCOPE = Pattern.compile(
             TYPE + ":(" + NAME + "):(" + ACTION + "(?:," + ACTION + ")*)");
 
+    /**
+     * Docker clients ask for one to three scopes (a pull, a push, a mount's source); this leaves room for tools that
+     * ask for many repositories at once while keeping one request from costing thousands of lookups.
+     */
+    public static final int MAX_PER_REQUEST = 100;
+
     public ResourceScope {
         actions = Collections.unmodifiableSet(new LinkedHashSet<>(actions));
     }
@@ -45,21 +51,33 @@ public record ResourceScope(String type, String name, Set<String> actions) {
 
     /**
      * Parses every scope in the given parameter values, each of which may hold several scopes separated by spaces
-     * (the POST form's single {@code scope} field does); blank values are ignored.
+     * (the POST form's single {@code scope} field does); blank values are ignored. More than {@link #MAX_PER_REQUEST}
+     * scopes, or more than {@link TokenIssuer#MAX_TOKEN_CHARS} characters of them (a token names every scope asked
+     * for, so it could not be smaller), are refused before any is looked at.
      */
     public static List<ResourceScope> parseAll(List<String> values) {
-        List<ResourceScope> scopes = new ArrayList<>();
         if (values == null) {
-            return scopes;
+            return new ArrayList<>();
         }
+        List<String> texts = new ArrayList<>();
+        long characters = 0;
         for (String value : values) {
             for (String scope : value.trim().split(" +")) {
                 if (!scope.isEmpty()) {
-                    scopes.add(parse(scope));
+                    texts.add(scope);
+                    characters += scope.length();
+                    if (texts.size() > MAX_PER_REQUEST) {
+                        throw new InvalidScopeException("too many scopes: at most " + MAX_PER_REQUEST
+                                + " in one request");
+                    }
+                    if (characters > TokenIssuer.MAX_TOKEN_CHARS) {
+                        throw new InvalidScopeException("the scopes asked for would make a token larger than "
+                                + TokenIssuer.MAX_TOKEN_CHARS + " bytes: ask for fewer");
+                    }
                 }
             }
         }
-        return scopes;
+        return new ArrayList<>(texts.stream().map(ResourceScope::parse).toList());
     }
 
     private static String abbreviate(String s) {

@@ -8,15 +8,22 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import io.stowage.config.StowageProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,6 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
 class TokenController {
 
     private static final String BASIC_CHALLENGE = "Basic realm=\"stowage\", charset=\"UTF-8\"";
+    private static final MediaType JWK_SET = MediaType.parseMediaType("application/jwk-set+json");
+    private static final Logger log = LoggerFactory.getLogger(TokenController.class);
 
     private final SignIn signIn;
     private final RefreshTokens refreshTokens;
@@ -49,7 +58,7 @@ class TokenController {
         this.service = properties.auth().service();
     }
 
-    @GetMapping(path = "/auth/token", produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping("/auth/token")
     ResponseEntity<Map<String, Object>> get(
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
             @RequestParam(name = "service", required = false) String requestedService,
@@ -70,16 +79,22 @@ class TokenController {
         return answer(identity, audience, scopes, "true".equalsIgnoreCase(offlineToken), null);
     }
 
-    @PostMapping(path = "/auth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE,
-            produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> post(@RequestParam MultiValueMap<String, String> form,
-                                             HttpServletRequest request) {
-        String audience = audience(form.getFirst("service"));
-        List<ResourceScope> scopes = ResourceScope.parseAll(form.get("scope"));
-        String grantType = form.getFirst("grant_type");
+    /** The OAuth2 grants; a form as RFC 6749 asks, any other body is refused here rather than by the framework. */
+    @PostMapping("/auth/token")
+    ResponseEntity<Map<String, Object>> post(HttpServletRequest request) {
+        if (!isForm(request.getContentType())) {
+            return error(415, "invalid_request", "the token endpoint takes application/x-www-form-urlencoded, not "
+                    + (request.getContentType() == null ? "a body without Content-Type"
+                    : LogText.quotable(request.getContentType(), 100)));
+        }
+        Map<String, String[]> form = request.getParameterMap();
+        String audience = audience(first(form, "service"));
+        String[] scope = form.get("scope");
+        List<ResourceScope> scopes = ResourceScope.parseAll(scope == null ? List.of() : List.of(scope));
+        String grantType = first(form, "grant_type");
         if ("password".equals(grantType)) {
-            String username = form.getFirst("username");
-            String password = form.getFirst("password");
+            String username = first(form, "username");
+            String password = first(form, "password");
             if (username == null || password == null) {
                 return error(400, "invalid_request", "the password grant needs username and password");
             }
@@ -87,12 +102,12 @@ class TokenController {
             if (identity.isEmpty()) {
                 return badCredentials("invalid username or password");
             }
-            boolean offline = "offline".equals(form.getFirst("access_type"))
-                    || "true".equalsIgnoreCase(form.getFirst("offline_token"));
+            boolean offline = "offline".equals(first(form, "access_type"))
+                    || "true".equalsIgnoreCase(first(form, "offline_token"));
             return answer(identity, audience, scopes, offline, null);
         }
         if ("refresh_token".equals(grantType)) {
-            String refreshToken = form.getFirst("refresh_token");
+            String refreshToken = first(form, "refresh_token");
             if (refreshToken == null || refreshToken.isEmpty()) {
                 return error(400, "invalid_request", "the refresh_token grant needs refresh_token");
             }
@@ -106,11 +121,18 @@ class TokenController {
         return error(400, "unsupported_grant_type", "grant_type must be password or refresh_token");
     }
 
-    @GetMapping(path = {"/auth/jwks.json", "/auth/keys"}, produces = "application/jwk-set+json")
+    /** Any other method gets the endpoint's own error body, not the registry's. */
+    @RequestMapping(path = "/auth/token", method = {RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE})
+    ResponseEntity<Map<String, Object>> otherMethod(HttpServletRequest request) {
+        return ResponseEntity.status(405).allow(HttpMethod.GET, HttpMethod.POST).contentType(MediaType.APPLICATION_JSON)
+                .body(errorBody("invalid_request", "use GET or POST, not " + request.getMethod()));
+    }
+
+    @GetMapping(path = {"/auth/jwks.json", "/auth/keys"})
     ResponseEntity<Map<String, Object>> jwks() {
         // Short caching only: a rotated key must reach verifiers on other nodes soon.
         return ResponseEntity.ok().cacheControl(CacheControl.maxAge(SigningKeys.REFRESH))
-                .body(keys.publicKeys().toJSONObject(true));
+                .contentType(JWK_SET).body(keys.publicKeys().toJSONObject(true));
     }
 
     @ExceptionHandler(InvalidScopeException.class)
@@ -127,12 +149,29 @@ class TokenController {
     ResponseEntity<Map<String, Object>> tooManyAttempts(SignIn.TooManyAttemptsException e) {
         return ResponseEntity.status(429).header(HttpHeaders.RETRY_AFTER,
                         Long.toString(Math.max(1, e.retryAfter().toSeconds())))
-                .body(errorBody("slow_down", e.getMessage()));
+                .contentType(MediaType.APPLICATION_JSON).body(errorBody("slow_down", e.getMessage()));
     }
 
     @ExceptionHandler(BasicCredentials.MalformedException.class)
     ResponseEntity<Map<String, Object>> malformedCredentials(BasicCredentials.MalformedException e) {
         return badCredentials(e.getMessage());
+    }
+
+    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
+    ResponseEntity<Map<String, Object>> databaseUnavailable(Exception e) {
+        log.warn("Database unavailable: {}", e.toString());
+        return error(503, "temporarily_unavailable", "metadata database unavailable, retry later");
+    }
+
+    /** Whatever else goes wrong still answers in this endpoint's shape: bad input a 400, a bug a logged 500. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
+        if (isMalformedParameters(e)) {
+            // Tomcat parses the query and form lazily and throws when a parameter is first read (e.g. ?scope=%zz).
+            return error(400, "invalid_request", "malformed query string or form");
+        }
+        log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return error(500, "server_error", "internal error");
     }
 
     private ResponseEntity<Map<String, Object>> answer(Optional<Identity> caller, String audience,
@@ -153,7 +192,8 @@ class TokenController {
         } else if (offline && caller.isPresent()) {
             body.put("refresh_token", refreshTokens.issue(identity, audience));
         }
-        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(body);
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON)
+                .body(body);
     }
 
     /** The granted scope as OAuth2 wants it in the answer: space-separated, e.g. {@code repository:a/b:pull,push}. */
@@ -175,11 +215,35 @@ class TokenController {
 
     private static ResponseEntity<Map<String, Object>> badCredentials(String description) {
         return ResponseEntity.status(401).header(HttpHeaders.WWW_AUTHENTICATE, BASIC_CHALLENGE)
-                .body(errorBody("invalid_grant", description));
+                .contentType(MediaType.APPLICATION_JSON).body(errorBody("invalid_grant", description));
     }
 
     private static ResponseEntity<Map<String, Object>> error(int status, String error, String description) {
-        return ResponseEntity.status(status).body(errorBody(error, description));
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                .body(errorBody(error, description));
+    }
+
+    private static boolean isForm(String contentType) {
+        try {
+            return contentType != null
+                    && MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(MediaType.parseMediaType(contentType));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+    }
+
+    private static String first(Map<String, String[]> form, String name) {
+        String[] values = form.get(name);
+        return values == null || values.length == 0 ? null : values[0];
+    }
+
+    private static boolean isMalformedParameters(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, Object> errorBody(String error, String description) {

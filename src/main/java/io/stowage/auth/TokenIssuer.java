@@ -20,6 +20,12 @@ import com.nimbusds.jwt.SignedJWT;
 /** Signs access tokens in the shape distribution expects (iss, sub, aud, exp, nbf, iat, jti, access), kid in the header. */
 public class TokenIssuer {
 
+    /**
+     * The largest token issued: it travels in an {@code Authorization} header, and Tomcat (Stowage's own included)
+     * and most proxies refuse request headers beyond 8 KiB.
+     */
+    public static final int MAX_TOKEN_CHARS = 8 * 1024;
+
     private final SigningKeySource keys;
     private final String issuer;
     private final Duration lifetime;
@@ -32,6 +38,11 @@ public class TokenIssuer {
         this.clock = clock;
     }
 
+    /**
+     * Signs a token for the identity with this access.
+     *
+     * @throws InvalidScopeException when the token would be larger than {@link #MAX_TOKEN_CHARS}
+     */
     public IssuedToken issue(Identity identity, String audience, List<Access> access) {
         // JWT times are whole seconds; truncating keeps issued_at and iat the same instant.
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -53,6 +64,11 @@ public class TokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token with key " + key.getKeyID(), e);
         }
-        return new IssuedToken(jwt.serialize(), now, lifetime, List.copyOf(access));
+        String token = jwt.serialize();
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new InvalidScopeException("the token for these scopes would be " + token.length()
+                    + " bytes, more than " + MAX_TOKEN_CHARS + ": ask for fewer scopes");
+        }
+        return new IssuedToken(token, now, lifetime, List.copyOf(access));
     }
 }

@@ -9,6 +9,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -28,9 +31,10 @@ public class TokenVerifier {
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     /** As long as a retired key may take to reach every node anyway ({@link SigningKeys#REFRESH}). */
     static final Duration REMEMBER = Duration.ofSeconds(60);
-    private static final int REMEMBER_LIMIT = 10_000;
+    /** The default of {@code stowage.auth.cache.tokens}. */
+    static final int REMEMBER_LIMIT = 10_000;
 
-    private final ExpiringCache<String, VerifiedToken> remembered;
+    private final LoadingCache<String, VerifiedToken> remembered;
 
     private final SigningKeySource keys;
     private final String issuer;
@@ -44,12 +48,23 @@ public class TokenVerifier {
     }
 
     public TokenVerifier(SigningKeySource keys, String issuer, TrustedIssuers trusted, String audience, Clock clock) {
+        this(keys, issuer, trusted, audience, clock, REMEMBER_LIMIT);
+    }
+
+    /** As the others, remembering at most {@code limit} verified tokens ({@code stowage.auth.cache.tokens}). */
+    public TokenVerifier(SigningKeySource keys, String issuer, TrustedIssuers trusted, String audience, Clock clock,
+                         int limit) {
         this.keys = keys;
         this.issuer = issuer;
         this.trusted = trusted;
         this.audience = audience;
         this.clock = clock;
-        this.remembered = new ExpiringCache<>(REMEMBER, REMEMBER_LIMIT, clock);
+        // A token in use is checked again in the background after half its time (a retired key or an expiry drops
+        // it), so that a busy client never waits for its own check and is never refused for a cache's sake. Beyond
+        // the limit, the least useful entry goes, one at a time; one-off tokens do not push out the busy ones.
+        this.remembered = Caffeine.newBuilder().maximumSize(limit).expireAfterWrite(REMEMBER)
+                .refreshAfterWrite(REMEMBER.dividedBy(2)).ticker(AuthCaches.ticker(clock))
+                .executor(AuthCaches.EXECUTOR).recordStats().build(this::recheck);
     }
 
     /**
@@ -57,7 +72,7 @@ public class TokenVerifier {
      * {@link #REMEMBER}, so the signature of a token a client sends with every request is checked about once a minute.
      */
     public VerifiedToken verify(String token) throws InvalidTokenException {
-        VerifiedToken known = remembered.get(token);
+        VerifiedToken known = remembered.getIfPresent(token);
         if (known != null) {
             if (!clock.instant().minus(CLOCK_SKEW).isBefore(known.expiresAt())) {
                 throw new InvalidTokenException("token expired");
@@ -67,6 +82,15 @@ public class TokenVerifier {
         VerifiedToken verified = verifyNow(token);
         remembered.put(token, verified);
         return verified;
+    }
+
+    /** The background check of a remembered token: null (forget it) once it no longer verifies. */
+    private VerifiedToken recheck(String token) {
+        try {
+            return verifyNow(token);
+        } catch (InvalidTokenException e) {
+            return null;
+        }
     }
 
     private VerifiedToken verifyNow(String token) throws InvalidTokenException {
@@ -155,8 +179,8 @@ public class TokenVerifier {
         return access;
     }
 
-    /** The cache behind this, for its hit rate. */
-    ExpiringCache<?, ?> cache() {
+    /** The cache behind this, for its metrics. */
+    Cache<?, ?> cache() {
         return remembered;
     }
 }

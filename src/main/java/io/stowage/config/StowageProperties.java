@@ -141,6 +141,7 @@ public record StowageProperties(
      *     bits) or ES256/ES384, with the {@code kid} of a JWK, or the libtrust key ID or RFC 7638 thumbprint of a PEM
      *     key (PEM keys are also tried for tokens without {@code kid})
      * @param loginBackoff how failed sign-ins slow down further attempts
+     * @param cache how much each node remembers of checked tokens, sign-ins and identities
      * @param admin the first administrator, created at first start
      * @param keyEncryption the key that encrypts the token signing keys kept in the database
      */
@@ -153,6 +154,7 @@ public record StowageProperties(
             List<String> publicRepositories,
             List<TrustedIssuer> trustedIssuers,
             @DefaultValue LoginBackoff loginBackoff,
+            @DefaultValue CacheSizes cache,
             @DefaultValue Admin admin,
             @DefaultValue KeyEncryption keyEncryption) {
 
@@ -182,14 +184,55 @@ public record StowageProperties(
     }
 
     /**
-     * @param freeAttempts failures per account, and per client address, before sign-ins are slowed down
+     * @param freeAttempts failed sign-ins for one account from one client address before that address must wait to
+     *     try that account again
+     * @param addressFreeAttempts failed sign-ins from one client address, whatever the accounts, before the address
+     *     must wait (spraying one password over many accounts)
+     * @param accountFreeAttempts failed sign-ins for one account from all addresses together beyond which every
+     *     address that failed for it waits until its failure is older than {@code window} (a guess spread over many
+     *     addresses); an address without failures still signs in at once
      * @param initialDelay the wait imposed after the free attempts; it doubles with every further failure
      * @param maxDelay the longest wait imposed
+     * @param window how long a failure counts: older failures are forgotten, so a few spread-out mistakes never add up
      */
     public record LoginBackoff(
             @DefaultValue("5") int freeAttempts,
+            @DefaultValue("20") int addressFreeAttempts,
+            @DefaultValue("50") int accountFreeAttempts,
             @DefaultValue("1s") Duration initialDelay,
-            @DefaultValue("15m") Duration maxDelay) {
+            @DefaultValue("15m") Duration maxDelay,
+            @DefaultValue("15m") Duration window) {
+
+        public LoginBackoff {
+            if (freeAttempts < 1 || addressFreeAttempts < 1 || accountFreeAttempts < 1) {
+                throw new IllegalArgumentException("stowage.auth.login-backoff.*-attempts must be at least 1");
+            }
+            if (initialDelay.isNegative() || initialDelay.isZero() || maxDelay.compareTo(initialDelay) < 0
+                    || window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("stowage.auth.login-backoff: initial-delay and window must be"
+                        + " positive and max-delay at least initial-delay");
+            }
+        }
+    }
+
+    /**
+     * @param tokens verified tokens remembered (each for at most a minute), so that a client's token costs one
+     *     signature check a minute rather than one per request
+     * @param signIns successful sign-ins remembered (each re-checked within 30 s), so that basic credentials cost one
+     *     password hash rather than one per request
+     * @param identities accounts and their grants remembered (each re-read within 10 s), so that a token costs no
+     *     query per request
+     */
+    public record CacheSizes(
+            @DefaultValue("10000") int tokens,
+            @DefaultValue("10000") int signIns,
+            @DefaultValue("10000") int identities) {
+
+        public CacheSizes {
+            if (tokens < 1 || signIns < 1 || identities < 1) {
+                throw new IllegalArgumentException("stowage.auth.cache.* sizes must be at least 1");
+            }
+        }
     }
 
     /**

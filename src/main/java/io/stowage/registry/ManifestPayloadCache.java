@@ -1,38 +1,48 @@
 package io.stowage.registry;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import org.springframework.stereotype.Component;
 
 /**
- * Manifest bytes by digest, least recently used first out, within a byte budget. Content-addressed bytes
- * never change, so an entry is never stale on any node; whether a repository holds the manifest is still
- * asked of PostgreSQL on every request.
+ * Manifest bytes by digest, within a byte budget, the least useful out first ({@code cache_*{cache="manifests"}}
+ * metrics). Content-addressed bytes never change, so an entry is never stale on any node; whether a repository holds
+ * the manifest is still asked of PostgreSQL on every request.
  */
 @Component
-class ManifestPayloadCache {
+class ManifestPayloadCache implements MeterBinder {
 
-    private static final long BUDGET_BYTES = 32L << 20;
+    static final long BUDGET_BYTES = 32L << 20;
+    /** So that a few large indexes cannot take the whole budget. */
+    static final long LARGEST_BYTES = BUDGET_BYTES / 16;
+    /** Manifests nobody pulls give their memory back, for a node that is idle. */
+    private static final Duration IDLE = Duration.ofHours(1);
 
-    private final LinkedHashMap<String, byte[]> entries = new LinkedHashMap<>(1024, 0.75f, true);
-    private long bytes;
+    private final Cache<String, byte[]> entries = Caffeine.newBuilder().maximumWeight(BUDGET_BYTES)
+            .weigher((String digest, byte[] payload) -> payload.length).expireAfterAccess(IDLE).recordStats().build();
 
-    synchronized byte[] get(String digest) {
-        return entries.get(digest);
+    byte[] get(String digest) {
+        return entries.getIfPresent(digest);
     }
 
-    synchronized void put(String digest, byte[] payload) {
-        if (payload.length > BUDGET_BYTES / 16) {
-            return;
+    void put(String digest, byte[] payload) {
+        if (payload.length <= LARGEST_BYTES) {
+            entries.put(digest, payload);
         }
-        byte[] previous = entries.put(digest, payload);
-        bytes += payload.length - (previous == null ? 0 : previous.length);
-        var eldest = entries.entrySet().iterator();
-        while (bytes > BUDGET_BYTES && eldest.hasNext()) {
-            Map.Entry<String, byte[]> entry = eldest.next();
-            bytes -= entry.getValue().length;
-            eldest.remove();
-        }
+    }
+
+    /** The cache behind this, for tests. */
+    Cache<String, byte[]> cache() {
+        return entries;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, entries, "manifests");
     }
 }

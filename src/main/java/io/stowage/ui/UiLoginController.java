@@ -14,6 +14,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.view.RedirectView;
 
 /** Signing in to the web UI with a username and password (or a robot's secret), and signing out. */
 @Controller
@@ -41,15 +43,17 @@ class UiLoginController {
     }
 
     @PostMapping(LOGIN)
-    String login(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
-                 @RequestParam(defaultValue = "") String username, @RequestParam(defaultValue = "") String password,
-                 @RequestParam(required = false) String next, HttpServletRequest request,
-                 HttpServletResponse response, Model model) {
+    ModelAndView login(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
+                       @RequestParam(defaultValue = "") String username,
+                       @RequestParam(defaultValue = "") String password,
+                       @RequestParam(required = false) String next, HttpServletRequest request,
+                       HttpServletResponse response, Model model) {
         if (!visitor.authEnabled()) {
-            return "redirect:/ui/";
+            return new ModelAndView("redirect:/ui/");
         }
+        String target = UiPaths.safeNext(next);
         model.addAttribute("visitor", visitor);
-        model.addAttribute("next", UiPaths.safeNext(next));
+        model.addAttribute("next", target);
         model.addAttribute("username", username);
         Optional<Identity> identity;
         try {
@@ -59,17 +63,22 @@ class UiLoginController {
             response.setStatus(429);
             model.addAttribute("error", "Too many failed sign-ins: try again in "
                     + Math.max(1, e.retryAfter().toSeconds()) + " s.");
-            return "ui/login";
+            return new ModelAndView("ui/login");
         }
         if (identity.isEmpty()) {
             response.setStatus(401);
             model.addAttribute("error", "Wrong username or password.");
-            return "ui/login";
+            return new ModelAndView("ui/login");
         }
+        // The address is the visitor's text: redirected to as it is, never read as a URI template ("redirect:" +
+        // next would expand {x} and fail after the cookie was set), and with no model attributes appended.
+        RedirectView redirect = new RedirectView(target, true);
+        redirect.setExpandUriTemplateVariables(false);
+        redirect.setExposeModelAttributes(false);
         response.addHeader(HttpHeaders.SET_COOKIE,
                 UiSessions.cookie(sessions.issue(identity.get().subject()).value(), UiSessions.LIFETIME,
                         request.isSecure()).toString());
-        return "redirect:" + UiPaths.safeNext(next);
+        return new ModelAndView(redirect);
     }
 
     /** Ends the session on every node, not only in this browser, and removes its cookie. */

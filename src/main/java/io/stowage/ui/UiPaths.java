@@ -28,10 +28,13 @@ final class UiPaths {
                 .replace("%3A", ":"); // digests read as they are written
     }
 
-    /** Where to go after signing in: a page of the UI, never another site ({@code //host}, {@code /\host}). */
+    /**
+     * Where to go after signing in: a page of the UI, never another site ({@code //host}, {@code /\host}), as the
+     * path and query a browser sends, which are printable ASCII (anything else could not go in a Location header).
+     */
     static String safeNext(String next) {
         if (next == null || !next.startsWith("/ui/") || next.contains("//") || next.contains("\\")
-                || next.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                || next.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
             return HOME;
         }
         return next;

@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.stowage.auth.Caller;
+import io.stowage.auth.LogText;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,10 +47,12 @@ class RequestLogFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             if (access.isInfoEnabled()) {
-                access.info("{} {} {} in={} out={} {}ms {} \"{}\" {}", request.getMethod(), path,
-                        response.getStatus(), length(request.getContentLengthLong()),
+                // Everything a client chose is sanitised: no client may forge log lines.
+                access.info("{} {} {} in={} out={} {}ms {} \"{}\" {}", LogText.of(request.getMethod(), 20),
+                        LogText.of(path, 2000), response.getStatus(), length(request.getContentLengthLong()),
                         orDash(response.getHeader("Content-Length")), (System.nanoTime() - started) / 1_000_000,
-                        request.getRemoteAddr(), printable(request.getHeader("User-Agent")), caller(request));
+                        LogText.of(request.getRemoteAddr(), 100),
+                        LogText.quotable(request.getHeader("User-Agent"), 200), caller(request));
             }
             MDC.remove(MDC_KEY);
         }
@@ -58,7 +61,7 @@ class RequestLogFilter extends OncePerRequestFilter {
     private static String caller(HttpServletRequest request) {
         Object caller = request.getAttribute(Caller.ATTRIBUTE);
         String subject = caller instanceof Caller known ? known.subject() : null;
-        return subject == null || subject.isEmpty() ? "-" : subject;
+        return subject == null || subject.isEmpty() ? "-" : LogText.of(subject, 300);
     }
 
     private static String length(long length) {
@@ -67,14 +70,5 @@ class RequestLogFilter extends OncePerRequestFilter {
 
     private static String orDash(String value) {
         return value == null ? "-" : value;
-    }
-
-    /** The header as one printable line: a client must not be able to forge log lines. */
-    private static String printable(String value) {
-        if (value == null) {
-            return "-";
-        }
-        String line = value.replaceAll("[\\p{Cntrl}\"\\\\]", "_");
-        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 }

@@ -36,12 +36,12 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
 
     /**
      * Every test comes from the same address and some sign in wrongly on purpose; start each with the address's
-     * failures forgotten, as a successful sign-in would, so that no test is slowed down by another's.
+     * failures forgotten, so that no test is slowed down by another's.
      */
     @BeforeEach
     void forgetFailedSignIns() {
         for (String address : List.of("127.0.0.1", "0:0:0:0:0:0:0:1")) {
-            throttle.succeeded("", address);
+            throttle.forgetAddress(address);
         }
     }
 
