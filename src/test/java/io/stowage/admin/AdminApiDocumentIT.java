@@ -71,6 +71,17 @@ class AdminApiDocumentIT extends AdminApiTestBase {
         assertThat(auditResponses.get("400").get("content").get("application/problem+json").get("schema").get("$ref")
                 .asString()).isEqualTo("#/components/schemas/Problem");
         assertThat(createRobot.get("responses").propertyNames()).contains("413", "415", "503");
+        // The page size's bounds and default are in the document, from the parameter's annotations.
+        JsonNode n = null;
+        for (JsonNode parameter : document.get("paths").get("/api/v1/audit").get("get").get("parameters")) {
+            if (parameter.get("name").asString().equals("n")) {
+                n = parameter.get("schema");
+            }
+        }
+        assertThat(n).isNotNull();
+        assertThat(n.get("minimum").asInt()).isEqualTo(1);
+        assertThat(n.get("maximum").asInt()).isEqualTo(1000);
+        assertThat(n.get("default").asInt()).isEqualTo(100);
         for (String schema : List.of("TagRecord", "RepositorySettings")) {
             assertThat(schemas.get(schema).get("properties").propertyNames()).as(schema)
                     .contains("pulls", "lastPulledAt");
