@@ -104,6 +104,9 @@ ReadWriteOnce claim.
 {{- if and (not .Values.storage.s3.existingSecret) (ne (empty .Values.storage.s3.accessKey) (empty .Values.storage.s3.secretKey)) -}}
 {{- fail "stowage: set both storage.s3.accessKey and storage.s3.secretKey, or neither (the AWS SDK's default credential chain), or storage.s3.existingSecret" -}}
 {{- end -}}
+{{- if and .Values.networkPolicy.enabled .Values.metrics.serviceMonitor.enabled (empty .Values.networkPolicy.management.from) -}}
+{{- fail "stowage: networkPolicy.enabled admits nobody to the management port unless networkPolicy.management.from lists the peers: with metrics.serviceMonitor.enabled, add Prometheus's (e.g. its namespace)" -}}
+{{- end -}}
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
 {{- fail "stowage: autoscaling.minReplicas must not exceed autoscaling.maxReplicas" -}}
 {{- end -}}

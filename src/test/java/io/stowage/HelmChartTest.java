@@ -130,6 +130,65 @@ class HelmChartTest {
     }
 
     @Test
+    void noNetworkPolicyUnlessAskedFor() {
+        assertThat(render(Map.of()).kinds()).doesNotContain("NetworkPolicy");
+        assertThat(renderHa(Map.of()).kinds()).doesNotContain("NetworkPolicy");
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsOnlyTheListedPeersToTheManagementPort() {
+        Manifests manifests = render(Map.of("networkPolicy.enabled", "true",
+                "networkPolicy.management.from[0].namespaceSelector.matchLabels.name", "monitoring"));
+
+        Map<String, Object> policy = manifests.one("NetworkPolicy");
+        Map<String, Object> deployment = manifests.one("Deployment");
+        assertThat(at(policy, "spec", "podSelector", "matchLabels"))
+                .isEqualTo(at(deployment, "spec", "selector", "matchLabels"));
+        assertThat(at(policy, "spec", "policyTypes")).isEqualTo(List.of("Ingress"));
+        Map<String, Map<String, Object>> rules = ingressRulesByPort(policy);
+        assertThat(rules).containsOnlyKeys("http", "management");
+        // The registry API stays open to its clients; the management port only to the monitoring namespace.
+        assertThat(rules.get("http")).doesNotContainKey("from");
+        assertThat(rules.get("management").get("from"))
+                .isEqualTo(List.of(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("name", "monitoring")))));
+        Map<String, Object> container = container(deployment);
+        assertThat(containerPort(container, "http")).isEqualTo(5000);
+        assertThat(containerPort(container, "management")).isEqualTo(MANAGEMENT_PORT);
+    }
+
+    @Test
+    void theNetworkPolicyWithoutManagementPeersAdmitsNobodyThereAndMayNarrowTheRegistryToo() {
+        Map<String, Object> closed = render(Map.of("networkPolicy.enabled", "true")).one("NetworkPolicy");
+        assertThat(ingressRulesByPort(closed)).containsOnlyKeys("http");
+
+        Map<String, Object> narrowed = render(Map.of("networkPolicy.enabled", "true",
+                "networkPolicy.registry.from[0].ipBlock.cidr", "10.0.0.0/8")).one("NetworkPolicy");
+        assertThat(ingressRulesByPort(narrowed).get("http").get("from"))
+                .isEqualTo(List.of(Map.of("ipBlock", Map.of("cidr", "10.0.0.0/8"))));
+    }
+
+    @Test
+    void aNetworkPolicyThatWouldKeepPrometheusOutIsRefused() {
+        assertThatThrownBy(() -> render(Map.of("networkPolicy.enabled", "true",
+                "metrics.serviceMonitor.enabled", "true"))).hasMessageContaining("networkPolicy.management.from");
+        Manifests scraped = render(Map.of("networkPolicy.enabled", "true", "metrics.serviceMonitor.enabled", "true",
+                "networkPolicy.management.from[0].podSelector.matchLabels.app", "prometheus"));
+        assertThat(scraped.kinds()).contains("NetworkPolicy", "ServiceMonitor");
+    }
+
+    /** The NetworkPolicy's ingress rules by the one port each admits. */
+    private static Map<String, Map<String, Object>> ingressRulesByPort(Map<String, Object> policy) {
+        Map<String, Map<String, Object>> rules = new TreeMap<>();
+        for (Map<String, Object> rule : maps(policy, "spec", "ingress")) {
+            List<Map<String, Object>> ports = maps(rule, "ports");
+            assertThat(ports).hasSize(1);
+            assertThat(ports.getFirst().get("protocol")).isEqualTo("TCP");
+            assertThat(rules.put((String) ports.getFirst().get("port"), rule)).isNull();
+        }
+        return rules;
+    }
+
+    @Test
     void probesAskTheManagementPortForLivenessAndReadiness() {
         for (Manifests manifests : List.of(render(Map.of()), renderHa(Map.of()))) {
             Map<String, Object> container = container(manifests.one("Deployment"));

@@ -10,6 +10,9 @@ import io.stowage.metadata.AuditEvent;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,8 +47,9 @@ class AuditAdminController {
             @Parameter(description = "only events of this action, e.g. login.failed or robot.create")
             @RequestParam(required = false) String action,
             @Parameter(description = "only events older than the event with this id")
-            @RequestParam(required = false) String before,
-            @Parameter(description = "page size, 1 to 1000 (default 100)") @RequestParam(required = false) String n,
+            @RequestParam(required = false) @Positive Long before,
+            @Parameter(description = "page size") @RequestParam(defaultValue = PageSize.DEFAULT) @Min(1)
+            @Max(PageSize.MAX) int n,
             @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         AuditPage page = audit.page(caller, actor, action, before, n);
         if (page.nextBefore() == null) {

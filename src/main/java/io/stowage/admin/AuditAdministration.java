@@ -20,15 +20,10 @@ public class AuditAdministration {
     public record AuditPage(List<AuditEvent> events, Long nextBefore) {
     }
 
-    /**
-     * Up to {@code n} events (1 to {@value PageSize#MAX}, default {@value PageSize#DEFAULT}) older than the event
-     * {@code before}; {@code n} and {@code before} come as the query gave them and are checked here.
-     */
-    public AuditPage page(AdminCaller caller, String actor, String action, String before, String n) {
+    /** Up to {@code limit} events older than the event {@code before} (null: the newest). */
+    public AuditPage page(AdminCaller caller, String actor, String action, Long before, int limit) {
         caller.requireAdmin();
-        int limit = PageSize.parse(n);
-        Long beforeId = parseBefore(before);
-        List<AuditEvent> events = records.list(beforeId, blankToNull(actor), blankToNull(action), limit + 1);
+        List<AuditEvent> events = records.list(before, blankToNull(actor), blankToNull(action), limit + 1);
         if (events.size() <= limit) {
             return new AuditPage(events, null);
         }
@@ -36,27 +31,8 @@ public class AuditAdministration {
         return new AuditPage(List.copyOf(page), page.getLast().id());
     }
 
-    private static Long parseBefore(String before) {
-        if (before == null || before.isEmpty()) {
-            return null;
-        }
-        try {
-            long value = Long.parseLong(before);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw AdminException.invalid("before must be an event id (a positive integer), not " + shorten(before));
-    }
-
     /** An empty filter, as a form leaves it, filters nothing. */
     private static String blankToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static String shorten(String value) {
-        return value.length() > 40 ? value.substring(0, 40) + "…" : value;
     }
 }

@@ -9,6 +9,9 @@ import io.stowage.metadata.GcRunRecords.GcRun;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -35,7 +38,7 @@ class GcAdminController {
     @PostMapping
     @Operation(operationId = "runGc", summary = "Run a pass over due reviews now; with {\"dryRun\": true} only list"
             + " what would be deleted")
-    GarbageCollector.Report run(@RequestBody(required = false) GcRequest request,
+    GarbageCollector.Report run(@RequestBody(required = false) @Valid GcRequest request,
                                 @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return gc.run(caller, request);
     }
@@ -48,7 +51,8 @@ class GcAdminController {
     @Operation(operationId = "listGcRuns", summary = "Recorded passes, newest first: every pass run through this API"
             + " (dry runs marked) and the scheduled ones that deleted something or failed; the newest "
             + GcRunRecords.KEPT + " are kept")
-    GcRuns runs(@Parameter(description = "how many, 1 to 1000 (default 100)") @RequestParam(required = false) String n,
+    GcRuns runs(@Parameter(description = "how many") @RequestParam(defaultValue = PageSize.DEFAULT) @Min(1)
+                @Max(PageSize.MAX) int n,
                 @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return new GcRuns(gc.runs(caller, n));
     }

@@ -52,15 +52,9 @@ public class GcAdministration {
     }
 
     /**
-     * The newest recorded passes, newest first: every pass run through {@link #run}, and the scheduled ones that
-     * deleted something or failed. {@code n}: 1 to {@value PageSize#MAX}, default {@value PageSize#DEFAULT}.
+     * The newest {@code limit} recorded passes, newest first: every pass run through {@link #run}, and the scheduled
+     * ones that deleted something or failed.
      */
-    public List<GcRun> runs(AdminCaller caller, String n) {
-        caller.requireAdmin();
-        return runs(caller, PageSize.parse(n));
-    }
-
-    /** The newest {@code limit} recorded passes, newest first. */
     public List<GcRun> runs(AdminCaller caller, int limit) {
         caller.requireAdmin();
         return runs.latest(limit);

@@ -8,6 +8,7 @@ import io.stowage.admin.PolicyAdministration.PolicyView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -46,7 +47,7 @@ class PolicyAdminController {
     @ResponseStatus(HttpStatus.CREATED)
     @PostMapping
     @Operation(operationId = "createPolicy", summary = "Create a policy for a user or a robot")
-    ResponseEntity<PolicyView> create(@RequestBody NewPolicy policy,
+    ResponseEntity<PolicyView> create(@Valid @RequestBody NewPolicy policy,
                                       @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         PolicyView created = policies.create(caller, policy);
         URI location = UriComponentsBuilder.fromPath("/api/v1/policies/{id}").build(created.id());

@@ -13,6 +13,7 @@ import io.stowage.auth.Identity;
 import io.stowage.auth.RepositoryPattern;
 import io.stowage.metadata.PolicyRecord;
 import io.stowage.metadata.PolicyRecords;
+import jakarta.validation.constraints.NotNull;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,7 +37,7 @@ public class PolicyAdministration {
     }
 
     /** A policy to create: for exactly one of {@code user} and {@code robot}. */
-    public record NewPolicy(String repository, String user, String robot, List<String> actions)
+    public record NewPolicy(@NotNull String repository, String user, String robot, @NotNull List<String> actions)
             implements StrictRequestBody {
     }
 
@@ -65,9 +66,6 @@ public class PolicyAdministration {
     @Transactional
     public PolicyView create(AdminCaller caller, NewPolicy policy) {
         caller.requireAdmin();
-        if (policy == null) {
-            throw AdminException.invalid("a JSON object with repository, user or robot, and actions is expected");
-        }
         if ((policy.user() == null) == (policy.robot() == null)) {
             throw AdminException.invalid("a policy is for a user or for a robot: give exactly one of user and robot");
         }

@@ -5,6 +5,7 @@ import io.stowage.admin.RepositoryAdministration.RepositorySettings;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -42,7 +43,7 @@ class RepositoryAdminController {
             summary = "Change visibility and/or description, creating the repository if needed (administrators, and "
                     + "users for their own namespace; the description alone, whoever may push to the repository)")
     RepositorySettings put(@Parameter(description = "repository name, slashes included") @PathVariable String name,
-                           @RequestBody RepositoryChanges changes,
+                           @Valid @RequestBody RepositoryChanges changes,
                            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return repositories.update(caller, name(name), changes);
     }

@@ -9,6 +9,7 @@ import io.stowage.admin.RobotAdministration.RobotChanges;
 import io.stowage.admin.RobotAdministration.RobotView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -40,7 +41,7 @@ class RobotAdminController {
     @PostMapping
     @Operation(operationId = "createRobot",
             summary = "Create a robot; the answer holds its secret, which is never shown again")
-    ResponseEntity<CreatedRobotView> create(@RequestBody NewRobot robot,
+    ResponseEntity<CreatedRobotView> create(@Valid @RequestBody NewRobot robot,
                                             @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         CreatedRobotView created = robots.create(caller, robot);
         URI location = UriComponentsBuilder.fromPath("/api/v1/robots/{name}").build(created.name());
@@ -62,7 +63,7 @@ class RobotAdminController {
 
     @PatchMapping("/{name}")
     @Operation(operationId = "updateRobot", summary = "Disable or enable a robot")
-    RobotView update(@PathVariable String name, @RequestBody RobotChanges changes,
+    RobotView update(@PathVariable String name, @Valid @RequestBody RobotChanges changes,
                      @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return robots.update(caller, name, changes);
     }

@@ -19,6 +19,8 @@ import io.stowage.metadata.PolicyRecord;
 import io.stowage.metadata.PolicyRecords;
 import io.stowage.metadata.RobotRecord;
 import io.stowage.metadata.RobotRecords;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -51,11 +53,12 @@ public class RobotAdministration {
     }
 
     /** Actions (pull, push, delete, or * for all) on the repositories a pattern matches ({@code *}: any characters). */
-    public record Permission(String repository, List<String> actions) implements StrictRequestBody {
+    public record Permission(@NotNull String repository, @NotNull List<String> actions) implements StrictRequestBody {
     }
 
     /** A robot to create; {@code expiresAt} (optional) must lie in the future. */
-    public record NewRobot(String name, String description, List<Permission> permissions, Instant expiresAt)
+    public record NewRobot(@NotNull String name, String description,
+                           @NotNull List<@NotNull @Valid Permission> permissions, Instant expiresAt)
             implements StrictRequestBody {
     }
 
@@ -82,9 +85,6 @@ public class RobotAdministration {
     @Transactional
     public CreatedRobotView create(AdminCaller caller, NewRobot robot) {
         caller.requireAdmin();
-        if (robot == null) {
-            throw AdminException.invalid("a JSON object with name and permissions is expected");
-        }
         if (robot.description() != null && robot.description().length() > MAX_DESCRIPTION) {
             throw AdminException.invalid("description is longer than " + MAX_DESCRIPTION + " characters");
         }
@@ -152,9 +152,6 @@ public class RobotAdministration {
         }
         List<Grant> grants = new ArrayList<>();
         for (Permission permission : permissions) {
-            if (permission == null) {
-                throw AdminException.invalid("a permission is an object with repository and actions");
-            }
             grants.add(new Grant(RepositoryPattern.of(permission.repository()), Actions.parse(permission.actions())));
         }
         return grants;

@@ -5,6 +5,8 @@ import io.stowage.admin.StorageAdministration.StorageSummary;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -28,8 +30,9 @@ class StorageAdminController {
     @Operation(operationId = "getStorage",
             summary = "Totals of the registry and its largest repositories (administrators)")
     StorageSummary summary(
-            @Parameter(description = "how many of the largest repositories to list, 0 to 1000 (default 10)")
-            @RequestParam(required = false) String n,
+            @Parameter(description = "how many of the largest repositories to list")
+            @RequestParam(defaultValue = StorageAdministration.DEFAULT_LARGEST) @Min(0)
+            @Max(StorageAdministration.MAX_LARGEST) int n,
             @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return storage.summary(caller, n);
     }

@@ -20,7 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class StorageAdministration {
 
-    static final int DEFAULT_LARGEST = 10;
+    /** How many of the largest repositories a summary lists unless asked ({@code @RequestParam}'s default: text). */
+    static final String DEFAULT_LARGEST = "10";
     static final int MAX_LARGEST = 1000;
 
     private final StorageRecords records;
@@ -88,9 +89,9 @@ public class StorageAdministration {
     }
 
     @Transactional(readOnly = true)
-    public StorageSummary summary(AdminCaller caller, String n) {
+    public StorageSummary summary(AdminCaller caller, int largest) {
         caller.requireAdmin();
-        return summary(parseN(n));
+        return summary(largest);
     }
 
     /**
@@ -134,21 +135,5 @@ public class StorageAdministration {
     /** A repository's figures, counted on its own. */
     StorageFigures repository(long id) {
         return StorageFigures.of(records.ofRepositories(new long[] {id}).getOrDefault(id, StorageUsage.NONE));
-    }
-
-    private static int parseN(String n) {
-        if (n == null || n.isEmpty()) {
-            return DEFAULT_LARGEST;
-        }
-        try {
-            int value = Integer.parseInt(n);
-            if (value >= 0 && value <= MAX_LARGEST) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        String shown = n.length() > 40 ? n.substring(0, 40) + "…" : n;
-        throw AdminException.invalid("n must be an integer from 0 to " + MAX_LARGEST + ", not " + shown);
     }
 }

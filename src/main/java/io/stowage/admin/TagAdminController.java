@@ -10,6 +10,8 @@ import io.stowage.metadata.TagRecord;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -49,7 +51,8 @@ class TagAdminController {
     ResponseEntity<RepositoryTags> list(
             @Parameter(description = "repository name, slashes included") @PathVariable String name,
             @Parameter(description = "only tags after this one") @RequestParam(required = false) String last,
-            @Parameter(description = "page size, 1 to 1000 (default 100)") @RequestParam(required = false) String n,
+            @Parameter(description = "page size") @RequestParam(defaultValue = PageSize.DEFAULT) @Min(1)
+            @Max(PageSize.MAX) int n,
             @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         TagPage page = tags.list(caller, name, last, n);
         if (page.nextLast() == null) {

@@ -38,10 +38,9 @@ public class TagAdministration {
     public record TagPage(List<TagRecord> tags, String nextLast) {
     }
 
-    /** Up to {@code n} tags (1 to {@value PageSize#MAX}, default {@value PageSize#DEFAULT}) after {@code last}. */
-    public TagPage list(AdminCaller caller, String repository, String last, String n) {
+    /** Up to {@code limit} tags after {@code last}. */
+    public TagPage list(AdminCaller caller, String repository, String last, int limit) {
         permissions.requirePull(caller, repository);
-        int limit = PageSize.parse(n);
         String after = last == null || last.isEmpty() ? null : last;
         if (after != null && !Tags.isValid(after)) {
             throw AdminException.invalid("last must be a tag name");

@@ -8,6 +8,7 @@ import io.stowage.admin.UserAdministration.UserChanges;
 import io.stowage.admin.UserAdministration.UserView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -43,7 +44,7 @@ class UserAdminController {
     @ResponseStatus(HttpStatus.CREATED)
     @PostMapping
     @Operation(operationId = "createUser", summary = "Create a user (administrators only); 409 when the name is taken")
-    ResponseEntity<UserView> create(@RequestBody NewUser user,
+    ResponseEntity<UserView> create(@Valid @RequestBody NewUser user,
                                     @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         UserView created = users.create(caller, user);
         URI location = UriComponentsBuilder.fromPath("/api/v1/users/{username}").build(created.username());
@@ -59,7 +60,7 @@ class UserAdminController {
     @PatchMapping("/{username}")
     @Operation(operationId = "updateUser",
             summary = "Change password, admin or disabled (administrators); a user may change their own password")
-    UserView update(@PathVariable String username, @RequestBody UserChanges changes,
+    UserView update(@PathVariable String username, @Valid @RequestBody UserChanges changes,
                     @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
         return users.update(caller, username, changes);
     }

@@ -9,6 +9,7 @@ import io.stowage.auth.Users;
 import io.stowage.metadata.RefreshTokenRecords;
 import io.stowage.metadata.UserRecord;
 import io.stowage.metadata.UserRecords;
+import jakarta.validation.constraints.NotNull;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -44,7 +45,8 @@ public class UserAdministration {
     }
 
     /** A user to create; {@code admin} defaults to false. */
-    public record NewUser(String username, String password, Boolean admin) implements StrictRequestBody {
+    public record NewUser(@NotNull String username, @NotNull String password, Boolean admin)
+            implements StrictRequestBody {
         @Override
         public String toString() {
             return "NewUser[username=" + username + ", admin=" + admin + "]";
@@ -76,9 +78,6 @@ public class UserAdministration {
     @Transactional
     public UserView create(AdminCaller caller, NewUser user) {
         caller.requireAdmin();
-        if (user == null) {
-            throw AdminException.invalid("a JSON object with username and password is expected");
-        }
         boolean admin = Boolean.TRUE.equals(user.admin());
         if (!users.create(user.username(), user.password(), admin)) {
             throw AdminException.nameTaken("a user named " + user.username() + " exists already");

@@ -27,10 +27,10 @@ class CatalogController {
     }
 
     @GetMapping("/v2/_catalog")
-    ResponseEntity<Map<String, Object>> list(@RequestParam(required = false) String n,
+    ResponseEntity<Map<String, Object>> list(@RequestParam(required = false) Pagination n,
                                              @RequestParam(required = false) String last,
                                              @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
-        Page<String> page = catalog.list(last, Pagination.parseN(n), caller.readable());
+        Page<String> page = catalog.list(last, Pagination.limit(n), caller.readable());
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON);
         if (page.hasMore()) {
             response.header(HttpHeaders.LINK, Locations.nextPage("/v2/_catalog",

@@ -36,8 +36,8 @@ class SearchController {
     }
 
     @GetMapping(value = "/v1/search", produces = "application/json")
-    Map<String, Object> search(@RequestParam(required = false) String q, @RequestParam(required = false) String n,
-                               @RequestParam(required = false) String page,
+    Map<String, Object> search(@RequestParam(required = false) String q, @RequestParam(required = false) Integer n,
+                               @RequestParam(required = false) Integer page,
                                @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         SearchPage found = search.search(q, n, page, caller.readable());
         Map<String, Object> body = new LinkedHashMap<>();

@@ -25,9 +25,9 @@ class TagController {
 
     @GetMapping(RepositoryRouteFilter.PREFIX + "/tags/list")
     ResponseEntity<Map<String, Object>> list(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
-                                             @RequestParam(required = false) String n,
+                                             @RequestParam(required = false) Pagination n,
                                              @RequestParam(required = false) String last) {
-        Page<String> page = tags.list(repository, last, Pagination.parseN(n));
+        Page<String> page = tags.list(repository, last, Pagination.limit(n));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", repository);
         body.put("tags", page.items());

@@ -33,9 +33,10 @@ public class SearchService {
 
     /**
      * The repositories passing {@code visible} whose name or description contains {@code query} (ignoring case; empty
-     * matches all), most pulled first. {@code size} and {@code page} as sent (null for the defaults).
+     * matches all), most pulled first: page {@code page} (from 1; null for the first) of {@code size} (1 to
+     * {@value #MAX_PAGE_SIZE}; null for {@value #DEFAULT_PAGE_SIZE}).
      */
-    public SearchPage search(String query, String size, String page, RepositoryFilter visible) {
+    public SearchPage search(String query, Integer size, Integer page, RepositoryFilter visible) {
         String q = query == null ? "" : query.trim();
         if (q.length() > MAX_QUERY_LENGTH) {
             throw invalid("q must not be longer than " + MAX_QUERY_LENGTH + " characters");
@@ -43,28 +44,18 @@ public class SearchService {
         if (q.chars().anyMatch(Character::isISOControl)) {
             throw invalid("q must not contain control characters");
         }
-        int n = parse("n", size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        int p = parse("page", page, 1, Integer.MAX_VALUE);
+        int n = size == null ? DEFAULT_PAGE_SIZE : size;
+        if (n < 1 || n > MAX_PAGE_SIZE) {
+            throw invalid("n must be an integer from 1 to " + MAX_PAGE_SIZE + ", not " + n);
+        }
+        int p = page == null ? 1 : page;
+        if (p < 1) {
+            throw invalid("page must be an integer from 1, not " + p);
+        }
         long total = repositories.countMatches(q, visible);
         long offset = (long) (p - 1) * n;
         List<RepositoryMatch> matches = offset >= total ? List.of() : repositories.search(q, n, offset, visible);
         return new SearchPage(q, p, n, total, matches);
-    }
-
-    private static int parse(String parameter, String value, int fallback, int max) {
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 1 && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalid(parameter + " must be an integer from 1" + (max == Integer.MAX_VALUE ? "" : " to " + max)
-                + ", not " + value);
     }
 
     private static RegistryException invalid(String message) {

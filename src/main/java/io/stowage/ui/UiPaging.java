@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * Which rows of a listing a page shows: page {@code ?page=} (from 1) of {@code ?n=} rows. What is not a number, or
- * out of range, falls back to the first page and the default size, or to the largest size; a page past the end is the
- * last one.
+ * Which rows of a listing a page shows: page {@code ?page=} (from 1) of {@code ?n=} rows, bound as typed parameters by
+ * the controllers (what is not a number arrives as null). Absent, or out of range, they fall back to the first page
+ * and the default size, or to the largest size; a page past the end is the last one. A browser user gets the page,
+ * never an error.
  */
 record UiPaging(int page, int size) {
 
@@ -17,21 +18,10 @@ record UiPaging(int page, int size) {
     static final int MAX_SIZE = 1000;
 
     /** The paging the visitor asked for; either parameter may be null. */
-    static UiPaging of(String page, String n) {
-        int number = parse(page, 1);
-        int size = parse(n, DEFAULT_SIZE);
-        return new UiPaging(Math.max(number, 1), size < 1 ? DEFAULT_SIZE : Math.min(size, MAX_SIZE));
-    }
-
-    private static int parse(String value, int fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+    static UiPaging of(Integer page, Integer n) {
+        int number = page == null ? 1 : page;
+        int size = n == null || n < 1 ? DEFAULT_SIZE : Math.min(n, MAX_SIZE);
+        return new UiPaging(Math.max(number, 1), size);
     }
 
     /** This page, or the last when it lies past {@code total} rows. */

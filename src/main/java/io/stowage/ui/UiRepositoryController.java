@@ -15,9 +15,12 @@ import io.stowage.metadata.RepositoryRecords.SummaryOrder;
 import io.stowage.registry.ImageInspector;
 import io.stowage.registry.RepositoryBrowser;
 import io.stowage.registry.RepositoryName;
+import org.springframework.beans.propertyeditors.CustomNumberEditor;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.InitBinder;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -40,6 +43,24 @@ class UiRepositoryController {
         this.tags = tags;
     }
 
+    /**
+     * Paging in a browser's address bar is a hint: a value that is not a number (or too large for one) binds as
+     * absent, so the visitor gets the page with the defaults rather than an error ({@link UiPaging}).
+     */
+    @InitBinder({"page", "n"})
+    void lenientPaging(WebDataBinder binder) {
+        binder.registerCustomEditor(Integer.class, new CustomNumberEditor(Integer.class, true) {
+            @Override
+            public void setAsText(String text) {
+                try {
+                    super.setAsText(text);
+                } catch (IllegalArgumentException e) {
+                    setValue(null);
+                }
+            }
+        });
+    }
+
     @GetMapping("/ui")
     String root() {
         return "redirect:" + UiPaths.HOME;
@@ -48,7 +69,7 @@ class UiRepositoryController {
     @GetMapping(UiPaths.HOME)
     String repositories(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
                         @RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "name") String sort,
-                        @RequestParam(required = false) String page, @RequestParam(required = false) String n,
+                        @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer n,
                         Model model) {
         SummaryOrder order = switch (sort) {
             case "pushed" -> SummaryOrder.PUSHED;
@@ -76,7 +97,7 @@ class UiRepositoryController {
 
     @GetMapping("/ui/repositories/{*path}")
     String repository(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @PathVariable String path,
-                      @RequestParam(required = false) String page, @RequestParam(required = false) String n,
+                      @RequestParam(required = false) Integer page, @RequestParam(required = false) Integer n,
                       HttpServletRequest request, Model model) {
         String name = path.startsWith("/") ? path.substring(1) : path;
         int manifestAt = name.indexOf(UiPaths.MANIFESTS);

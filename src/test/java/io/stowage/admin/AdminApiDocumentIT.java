@@ -57,10 +57,31 @@ class AdminApiDocumentIT extends AdminApiTestBase {
             assertThat(document.get("paths").get(path).get("delete").get("responses").propertyNames())
                     .contains("204", "400", "401", "403", "404");
         }
-        assertThat(document.get("components").get("schemas").propertyNames()).contains("Error", "NewRobot",
-                "CreatedRobotView", "RobotView", "PolicyView", "UserView", "AuditEvents", "SigningKeyView",
+        assertThat(document.get("components").get("schemas").propertyNames()).contains("Problem", "FieldError",
+                "NewRobot", "CreatedRobotView", "RobotView", "PolicyView", "UserView", "AuditEvents", "SigningKeyView",
                 "StorageSummary", "NamespaceStorage", "StorageFigures", "RepositoryTags", "TagRecord");
         JsonNode schemas = document.get("components").get("schemas");
+        // Errors are problem details (RFC 9457), the stable code in error, invalid fields in errors.
+        assertThat(schemas.get("Problem").get("properties").propertyNames())
+                .containsExactlyInAnyOrder("type", "title", "status", "detail", "instance", "error", "errors");
+        JsonNode auditResponses = document.get("paths").get("/api/v1/audit").get("get").get("responses");
+        assertThat(auditResponses.propertyNames()).contains("200", "400", "401", "403", "503");
+        assertThat(auditResponses.get("400").get("content").propertyNames())
+                .containsExactly("application/problem+json");
+        assertThat(auditResponses.get("400").get("content").get("application/problem+json").get("schema").get("$ref")
+                .asString()).isEqualTo("#/components/schemas/Problem");
+        assertThat(createRobot.get("responses").propertyNames()).contains("413", "415", "503");
+        // The page size's bounds and default are in the document, from the parameter's annotations.
+        JsonNode n = null;
+        for (JsonNode parameter : document.get("paths").get("/api/v1/audit").get("get").get("parameters")) {
+            if (parameter.get("name").asString().equals("n")) {
+                n = parameter.get("schema");
+            }
+        }
+        assertThat(n).isNotNull();
+        assertThat(n.get("minimum").asInt()).isEqualTo(1);
+        assertThat(n.get("maximum").asInt()).isEqualTo(1000);
+        assertThat(n.get("default").asInt()).isEqualTo(100);
         for (String schema : List.of("TagRecord", "RepositorySettings")) {
             assertThat(schemas.get(schema).get("properties").propertyNames()).as(schema)
                     .contains("pulls", "lastPulledAt");

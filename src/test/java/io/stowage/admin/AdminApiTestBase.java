@@ -89,14 +89,23 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
         return call("GET", path, authorization, null);
     }
 
-    /** Asserts the status and the admin API's error body. */
-    protected static void assertError(HttpResponse<String> response, int status, String code) {
+    /**
+     * Asserts the status and the admin API's error body: an RFC 9457 problem detail (application/problem+json) whose
+     * {@code instance} is the path requested, with the stable code as {@code error}. Returns the body.
+     */
+    protected static JsonNode assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type")).as(response.body()).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode body = json(response);
         assertThat(body.get("error").asString()).as(response.body()).isEqualTo(code);
-        assertThat(body.get("message").asString()).isNotBlank();
+        assertThat(body.get("type").asString()).as(response.body()).isEqualTo("about:blank");
+        assertThat(body.get("status").asInt()).as(response.body()).isEqualTo(status);
+        assertThat(body.get("title").asString()).as(response.body()).isNotBlank();
+        assertThat(body.get("detail").asString()).as(response.body()).isNotBlank();
+        assertThat(body.get("instance").asString()).as(response.body())
+                .isEqualTo(response.request().uri().getRawPath());
+        return body;
     }
 
     /** Creates a user through the API (as the administrator) and returns its name. */
