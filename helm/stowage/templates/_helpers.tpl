@@ -110,6 +110,9 @@ ReadWriteOnce claim.
 {{- if and .Values.autoscaling.enabled (gt (int .Values.autoscaling.minReplicas) (int .Values.autoscaling.maxReplicas)) -}}
 {{- fail "stowage: autoscaling.minReplicas must not exceed autoscaling.maxReplicas" -}}
 {{- end -}}
+{{- if and (include "stowage.externalDatabase" .) (eq (include "stowage.keyEncryptionKeyRef" .) "{}") -}}
+{{- fail "stowage: an external database needs auth.keyEncryption.existingSecret (or auth.keyEncryption.key): the key that encrypts the signing keys in it must be the same in every pod and outlive them (openssl rand -base64 32)" -}}
+{{- end -}}
 {{- if gt (int (include "stowage.maxPods" .)) 1 -}}
 {{- $why := ternary "autoscaling.enabled=true" (printf "replicaCount=%d" (int .Values.replicaCount)) .Values.autoscaling.enabled -}}
 {{- if not (include "stowage.externalDatabase" .) -}}
@@ -169,11 +172,24 @@ ReadWriteOnce claim.
 {{- end -}}
 {{- end -}}
 
+{{/* The secretKeyRef of the signing keys' key-encryption key (JSON), or {} when Stowage generates it. */}}
+{{- define "stowage.keyEncryptionKeyRef" -}}
+{{- $kek := .Values.auth.keyEncryption -}}
+{{- if $kek.existingSecret -}}
+{{- dict "name" $kek.existingSecret "key" $kek.existingSecretKey | toJson -}}
+{{- else if $kek.key -}}
+{{- dict "name" (include "stowage.fullname" .) "key" "key-encryption-key" | toJson -}}
+{{- else -}}
+{}
+{{- end -}}
+{{- end -}}
+
 {{/* "true" when the chart's own Secret has something to hold. */}}
 {{- define "stowage.ownSecret" -}}
 {{- $db := .Values.database.external -}}
 {{- $s3 := .Values.storage.s3 -}}
-{{- if or (and $db.password (not $db.existingSecret)) (and $s3.accessKey (not $s3.existingSecret)) (and .Values.auth.admin.password (not .Values.auth.admin.existingSecret)) -}}true{{- end -}}
+{{- $kek := .Values.auth.keyEncryption -}}
+{{- if or (and $db.password (not $db.existingSecret)) (and $s3.accessKey (not $s3.existingSecret)) (and .Values.auth.admin.password (not .Values.auth.admin.existingSecret)) (and $kek.key (not $kek.existingSecret)) -}}true{{- end -}}
 {{- end -}}
 
 {{/*
@@ -288,6 +304,9 @@ existing one: the Deployment never carries a secret's value.
 {{- end -}}
 {{- with include "stowage.adminPasswordRef" . | fromJson -}}
 {{- $env = append $env (dict "name" "STOWAGE_AUTH_ADMIN_PASSWORD" "valueFrom" (dict "secretKeyRef" .)) -}}
+{{- end -}}
+{{- with include "stowage.keyEncryptionKeyRef" . | fromJson -}}
+{{- $env = append $env (dict "name" "STOWAGE_AUTH_KEYENCRYPTION_KEY" "valueFrom" (dict "secretKeyRef" .)) -}}
 {{- end -}}
 {{- if $env -}}
 {{- toYaml $env -}}

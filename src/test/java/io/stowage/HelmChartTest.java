@@ -63,7 +63,10 @@ class HelmChartTest {
             "database.external.host", "pg.example.internal",
             "storage.type", "s3",
             "storage.s3.bucket", "blobs",
-            "persistence.enabled", "false");
+            "persistence.enabled", "false",
+            "auth.keyEncryption.existingSecret", "signing-kek");
+    /** What every rendering with an external database needs besides: the signing keys' key-encryption key. */
+    private static final Map<String, Object> KEY_ENCRYPTION = Map.of("auth.keyEncryption.existingSecret", "kek");
 
     @Test
     void lintsStrictlyWithItsDefaultValues() {
@@ -314,11 +317,13 @@ class HelmChartTest {
     @Test
     void secretsGivenAsValuesLiveInTheChartsSecretAndNeverInTheDeployment() {
         Map<String, Object> values = new LinkedHashMap<>(EXTERNAL_DB_AND_S3);
+        values.remove("auth.keyEncryption.existingSecret");
         values.putAll(Map.of(
                 "database.external.password", "db-pass-4f1c",
                 "storage.s3.accessKey", "s3-access-77ab",
                 "storage.s3.secretKey", "s3-secret-9d0e",
-                "auth.admin.password", "admin-pass-31c2"));
+                "auth.admin.password", "admin-pass-31c2",
+                "auth.keyEncryption.key", "a2V5LWVuY3J5cHRpb24ta2V5LTZmMmE="));
         Manifests manifests = render(values);
 
         Map<String, Object> secret = manifests.one("Secret");
@@ -327,18 +332,22 @@ class HelmChartTest {
                 Map.entry("database-password", base64("db-pass-4f1c")),
                 Map.entry("s3-access-key", base64("s3-access-77ab")),
                 Map.entry("s3-secret-key", base64("s3-secret-9d0e")),
-                Map.entry("admin-password", base64("admin-pass-31c2")));
+                Map.entry("admin-password", base64("admin-pass-31c2")),
+                Map.entry("key-encryption-key", base64("a2V5LWVuY3J5cHRpb24ta2V5LTZmMmE=")));
         Map<String, Object> deployment = manifests.one("Deployment");
         assertThat(secretRef(deployment, "SPRING_DATASOURCE_PASSWORD")).isEqualTo(Map.of("name", name, "key", "database-password"));
         assertThat(secretRef(deployment, "STOWAGE_STORAGE_S3_ACCESSKEY")).isEqualTo(Map.of("name", name, "key", "s3-access-key"));
         assertThat(secretRef(deployment, "STOWAGE_STORAGE_S3_SECRETKEY")).isEqualTo(Map.of("name", name, "key", "s3-secret-key"));
         assertThat(secretRef(deployment, "STOWAGE_AUTH_ADMIN_PASSWORD")).isEqualTo(Map.of("name", name, "key", "admin-password"));
+        assertThat(secretRef(deployment, "STOWAGE_AUTH_KEYENCRYPTION_KEY"))
+                .isEqualTo(Map.of("name", name, "key", "key-encryption-key"));
         assertThat(envNames(deployment)).doesNotHaveDuplicates();
         // A changed secret rolls the pods (the administrator's password is applied at start).
         assertThat(map(deployment, "spec", "template", "metadata", "annotations"))
                 .containsKeys("checksum/config", "checksum/secret");
 
-        for (String plain : List.of("db-pass-4f1c", "s3-access-77ab", "s3-secret-9d0e", "admin-pass-31c2")) {
+        for (String plain : List.of("db-pass-4f1c", "s3-access-77ab", "s3-secret-9d0e", "admin-pass-31c2",
+                "a2V5LWVuY3J5cHRpb24ta2V5LTZmMmE=")) {
             assertThat(manifests.text()).as("the plain secret outside the Secret's base64").doesNotContain(plain);
         }
         assertOnlySecretReferencesIn(deployment);
@@ -356,6 +365,7 @@ class HelmChartTest {
                 "storage.s3.existingSecretAccessKeyKey", "AWS_ACCESS_KEY_ID",
                 "storage.s3.existingSecretSecretKeyKey", "AWS_SECRET_ACCESS_KEY",
                 "auth.admin.existingSecret", "registry-admin",
+                "auth.keyEncryption.existingSecretKey", "kek",
                 // Ignored: an existing Secret wins over a value.
                 "database.external.password", "ignored-3b7d"));
         Manifests manifests = render(values);
@@ -368,6 +378,8 @@ class HelmChartTest {
                 .isEqualTo(Map.of("name", "bucket-keys", "key", "AWS_SECRET_ACCESS_KEY"));
         assertThat(secretRef(deployment, "STOWAGE_AUTH_ADMIN_PASSWORD"))
                 .isEqualTo(Map.of("name", "registry-admin", "key", "password"));
+        assertThat(secretRef(deployment, "STOWAGE_AUTH_KEYENCRYPTION_KEY"))
+                .isEqualTo(Map.of("name", "signing-kek", "key", "kek"));
         assertThat(manifests.kinds()).doesNotContain("Secret");
         assertThat(manifests.text()).doesNotContain("ignored-3b7d");
         assertOnlySecretReferencesIn(deployment);
@@ -379,11 +391,18 @@ class HelmChartTest {
                         "replicaCount=3 runs several pods, which needs an external PostgreSQL"),
                 Arguments.of(Map.of("autoscaling.enabled", "true"),
                         "autoscaling.enabled=true runs several pods, which needs an external PostgreSQL"),
-                Arguments.of(Map.of("replicaCount", "2", "database.external.host", "pg"),
+                Arguments.of(Map.of("replicaCount", "2", "database.external.host", "pg",
+                                "auth.keyEncryption.existingSecret", "kek"),
                         "replicaCount=2 runs several pods, which needs shared blob storage: set storage.type=s3"),
                 Arguments.of(Map.of("replicaCount", "2", "database.external.host", "pg", "storage.type", "s3",
-                                "storage.s3.bucket", "b"),
-                        "the data volume is ReadWriteOnce and cannot be mounted by all of them"));
+                                "storage.s3.bucket", "b", "auth.keyEncryption.existingSecret", "kek"),
+                        "the data volume is ReadWriteOnce and cannot be mounted by all of them"),
+                // Every pod must open the signing keys the others made, and a pod's data volume may not last.
+                Arguments.of(Map.of("database.external.host", "pg"),
+                        "an external database needs auth.keyEncryption.existingSecret"),
+                Arguments.of(Map.of("replicaCount", "2", "database.external.host", "pg", "storage.type", "s3",
+                                "storage.s3.bucket", "b", "persistence.enabled", "false"),
+                        "an external database needs auth.keyEncryption.existingSecret"));
     }
 
     @ParameterizedTest
@@ -395,7 +414,7 @@ class HelmChartTest {
     @Test
     void severalPodsShareFilesystemBlobsOnAReadWriteManyVolume() {
         Manifests manifests = render(Map.of("replicaCount", "2", "database.external.url", "jdbc:postgresql://pg/reg",
-                "persistence.accessModes[0]", "ReadWriteMany"));
+                "persistence.accessModes[0]", "ReadWriteMany", "auth.keyEncryption.existingSecret", "kek"));
 
         Map<String, Object> deployment = manifests.one("Deployment");
         assertThat(at(deployment, "spec", "replicas")).isEqualTo(2);
@@ -460,6 +479,7 @@ class HelmChartTest {
         Map<String, Object> filesystem = new LinkedHashMap<>(Map.of(
                 "storage.filesystem.fsync", "false", "database.external.existingSecret", "pg",
                 "database.external.existingSecretUsernameKey", "user"));
+        filesystem.putAll(KEY_ENCRYPTION);
         List<Manifests> renderings = List.of(render(Map.of()), renderHa(Map.of()), render(everything), render(filesystem));
 
         Map<String, String> environment = new TreeMap<>();
