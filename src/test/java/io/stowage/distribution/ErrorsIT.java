@@ -48,15 +48,35 @@ class ErrorsIT extends RegistryTestBase {
 
         assertError(registry.get("/v2/" + repository + "/blobs/" + bad), 400, "DIGEST_INVALID");
         assertError(registry.delete("/v2/" + repository + "/blobs/" + bad), 400, "DIGEST_INVALID");
-        assertError(registry.get("/v2/" + repository + "/manifests/" + bad), 400, "DIGEST_INVALID");
-        assertError(registry.delete("/v2/" + repository + "/manifests/" + bad), 400, "DIGEST_INVALID");
+        // A manifest reference is a tag or a digest: a malformed one names nothing, so GET, HEAD and DELETE of it are
+        // 404 (invalidManifestReferencesAreNotFound); storing something under it is refused.
         assertError(registry.putManifest(repository, bad, OCI_MANIFEST, image.bytes()), 400, "DIGEST_INVALID");
         assertError(registry.get("/v2/" + repository + "/referrers/" + bad), 400, "DIGEST_INVALID");
         assertError(registry.method("POST", "/v2/" + repository + "/blobs/uploads/?digest=" + bad, new byte[] {1}),
                 400, "DIGEST_INVALID");
         assertError(registry.method("PUT", upload + "?digest=" + bad, new byte[] {1}), 400, "DIGEST_INVALID");
         assertThat(registry.head("/v2/" + repository + "/blobs/" + bad).statusCode()).isEqualTo(400);
-        assertThat(registry.head("/v2/" + repository + "/manifests/" + bad).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void invalidManifestReferencesAreNotFound() {
+        // The conformance suite (v1.1.1) asks 404 of GET and HEAD of .INVALID_MANIFEST_NAME: nothing can be stored
+        // under a reference that is neither a tag nor a digest Stowage supports, so it is simply not found.
+        String unknown = uniqueRepository("errors-unknown");
+        for (String reference : List.of(".INVALID_MANIFEST_NAME", "-x", "x".repeat(129), "sha256:zz",
+                "sha384:" + "a".repeat(96), "sha256:" + "A".repeat(64), "a:b")) {
+            String path = "/v2/" + repository + "/manifests/" + reference;
+            assertError(registry.get(path), 404, "MANIFEST_UNKNOWN");
+            assertThat(registry.head(path).statusCode()).as("HEAD %s", reference).isEqualTo(404);
+            assertError(registry.delete(path), 404, "MANIFEST_UNKNOWN");
+            assertError(registry.get("/v2/" + unknown + "/manifests/" + reference), 404, "NAME_UNKNOWN");
+        }
+        // Only storing under one is refused.
+        assertError(registry.putManifest(repository, ".INVALID_MANIFEST_NAME", OCI_MANIFEST, image.bytes()), 400,
+                "MANIFEST_INVALID");
+        assertError(registry.putManifest(repository, "sha256:zz", OCI_MANIFEST, image.bytes()), 400,
+                "DIGEST_INVALID");
+        assertThat(registry.get("/v2/" + repository + "/manifests/v1").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -114,7 +134,9 @@ class ErrorsIT extends RegistryTestBase {
                 RegistryClient.assertOciErrorBody(response);
             }
         }
-        assertError(registry.get("/v2/" + repository + "/manifests/" + "x".repeat(129)), 400, "MANIFEST_INVALID");
+        // Pushing under a tag of 129 characters is refused; reading one finds nothing (invalidManifestReferencesAreNotFound).
+        assertError(registry.putManifest(repository, "x".repeat(129), OCI_MANIFEST, image.bytes()), 400,
+                "MANIFEST_INVALID");
     }
 
     @Test
