@@ -13,13 +13,17 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.stowage.RegistryTestBase;
 import io.stowage.distribution.RegistryClient.Manifest;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Errors: every 4xx carries the OCI JSON error body with a code from the spec, malformed input of any kind is
@@ -28,6 +32,9 @@ import org.junit.jupiter.api.Test;
 class ErrorsIT extends RegistryTestBase {
 
     private final RegistryClient registry = new RegistryClient(http, this::request);
+
+    @Autowired
+    private JdbcClient jdbc;
 
     private String repository;
     private Manifest image;
@@ -369,6 +376,33 @@ class ErrorsIT extends RegistryTestBase {
         HttpResponse<String> referrers = registry.get("/v2/" + repository + "/referrers/" + image.digest());
         assertThat(referrers.statusCode()).as(referrers.body()).isEqualTo(200);
         assertThat(referrers.body()).contains("x\\u0000y");
+    }
+
+    @Test
+    void nulInAPlatformIsStoredEscapedNeverA500() {
+        // PostgreSQL's text refuses U+0000, which a config's os/architecture/variant or an index entry's platform may
+        // hold: the push is accepted and the platform recorded with it escaped, as the annotations' JSON has it.
+        RegistryClient.Blob config = registry.pushBlob(repository,
+                utf8("{\"os\":\"\\u0000\",\"architecture\":\"amd64\",\"variant\":\"v\\u0000\"}"),
+                RegistryClient.OCI_CONFIG);
+        Manifest manifest = registry.pushManifest(repository, "nul", OCI_MANIFEST,
+                RegistryClient.imageManifest(OCI_MANIFEST, config, List.of()));
+        assertThat(registry.getBytes("/v2/" + repository + "/manifests/nul").body()).isEqualTo(manifest.bytes());
+        assertThat(platforms(manifest.digest())).isEqualTo("\\u0000/amd64/v\\u0000");
+
+        Map<String, Object> entry = new LinkedHashMap<>(manifest.descriptor());
+        entry.put("platform", Map.of("os", "li\0nux", "architecture", "\0", "variant", "x"));
+        byte[] index = RegistryClient.toJson(Map.of("schemaVersion", 2, "mediaType", RegistryClient.OCI_INDEX,
+                "manifests", List.of(entry)));
+        Manifest pushed = registry.pushManifest(repository, "nul-index", RegistryClient.OCI_INDEX, index);
+        assertThat(registry.getBytes("/v2/" + repository + "/manifests/nul-index").body()).isEqualTo(index);
+        assertThat(platforms(pushed.digest())).isEqualTo("li\\u0000nux/\\u0000/x");
+    }
+
+    private String platforms(String digest) {
+        return jdbc.sql("select m.platforms from manifests m join repositories r on r.id = m.repository_id"
+                        + " where r.name = ? and m.digest = ?")
+                .param(repository).param(digest).query(String.class).single();
     }
 
     @Test
