@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.stowage.RegistryTestBase;
 import io.stowage.distribution.RegistryClient.Manifest;
@@ -462,5 +463,61 @@ class ErrorsIT extends RegistryTestBase {
         softly.assertAll();
         URI.create(baseUrl()); // the server is still up
         assertThat(registry.get("/v2/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void connectIsAnsweredLikeAnyOtherMethodAnEndpointLacks() throws Exception {
+        // Tomcat answers CONNECT itself, 501, before any servlet: a 5xx says the server is broken. It must get what
+        // an unknown method gets from Spring: 405 with Allow on an endpoint, 404 where there is none.
+        String r = "/v2/" + repository;
+        SoftAssertions softly = new SoftAssertions();
+        for (String path : List.of("/v2/", "/v2/_catalog", r + "/tags/list", r + "/manifests/v1",
+                r + "/blobs/" + image.digest(), r + "/blobs/uploads/", upload, r + "/referrers/" + image.digest(),
+                r + "/nothing")) {
+            HttpResponse<String> brew = registry.method("BREW", path, null);
+            String connect = raw("CONNECT " + path + " HTTP/1.1\r\nHost: localhost:" + port
+                    + "\r\nConnection: close\r\n\r\n");
+            softly.assertThat(statusOf(connect)).as("CONNECT %s: %s", path, connect).isEqualTo(brew.statusCode());
+            softly.assertThat(allowOf(connect)).as("Allow of CONNECT %s", path)
+                    .isEqualTo(brew.headers().firstValue("Allow").map(ErrorsIT::methods).orElse(Set.of()));
+            softly.assertThat(bodyOf(connect)).as("CONNECT %s", path).contains("\"code\":\"UNSUPPORTED\"");
+        }
+        softly.assertAll();
+        assertThat(statusOf(raw("CONNECT " + r + "/manifests/v1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
+                .isEqualTo(405);
+    }
+
+    @Test
+    void anOverlongRequestLineOrHeaderGetsTheOciBody() {
+        // Tomcat refuses these while parsing, before the URI is known (8 KiB by default): 414 and 431, as JSON.
+        HttpResponse<String> longLine = registry.get("/v2/" + "a".repeat(9000) + "/tags/list");
+        assertThat(longLine.statusCode()).as(longLine.body()).isEqualTo(414);
+        RegistryClient.assertOciErrorBody(longLine);
+        HttpResponse<String> longHeader = registry.send(registry.request("/v2/" + repository + "/tags/list")
+                .header("X-Padding", "a".repeat(9000)).GET().build());
+        assertThat(longHeader.statusCode()).as(longHeader.body()).isEqualTo(431);
+        RegistryClient.assertOciErrorBody(longHeader);
+        assertThat(registry.get("/v2/" + repository + "/tags/list").statusCode()).isEqualTo(200);
+    }
+
+    private static int statusOf(String response) {
+        String[] line = response.lines().findFirst().orElse("").split(" ");
+        return line.length > 1 ? Integer.parseInt(line[1]) : -1;
+    }
+
+    private static Set<String> allowOf(String response) {
+        return response.lines().takeWhile(line -> !line.isEmpty())
+                .filter(line -> line.regionMatches(true, 0, "Allow:", 0, 6))
+                .map(line -> methods(line.substring(6))).findFirst().orElse(Set.of());
+    }
+
+    private static Set<String> methods(String allow) {
+        return java.util.Arrays.stream(allow.split(",")).map(String::trim).filter(m -> !m.isEmpty())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static String bodyOf(String response) {
+        int end = response.indexOf("\r\n\r\n");
+        return end < 0 ? "" : response.substring(end + 4);
     }
 }
