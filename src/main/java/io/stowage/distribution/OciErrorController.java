@@ -12,10 +12,20 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class OciErrorController implements ErrorController {
 
+    /**
+     * The request attribute holding the answer {@link OciErrorHandler} chose for a request that Tomcat had already
+     * answered with an error status (it does so when reading the body fails): that answer is sent, with Tomcat's
+     * status, instead of one made from the status alone.
+     */
+    static final String ANSWER = "io.stowage.distribution.answer";
+
     @RequestMapping("/error")
     ResponseEntity<OciError> error(HttpServletRequest request) {
         Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = statusAttribute instanceof Integer code ? code : 500;
+        if (request.getAttribute(ANSWER) instanceof ResponseEntity<?> answer && answer.getBody() instanceof OciError body) {
+            return ResponseEntity.status(status).headers(answer.getHeaders()).body(body);
+        }
         ErrorCode code = codeFor(status);
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         return OciErrorHandler.respond(status, code,

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.RegistryException;
 import io.stowage.registry.UploadRangeException;
+import io.stowage.web.ClientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -71,10 +72,18 @@ class OciErrorHandler {
     }
 
     @ExceptionHandler({UncheckedIOException.class, IOException.class, AsyncRequestNotUsableException.class})
-    ResponseEntity<OciError> io(Exception e) {
-        if (isClientAbort(e)) {
-            log.debug("Client went away: {}", e.toString());
-            return respond(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body ended early", null, null);
+    ResponseEntity<OciError> io(Exception e, HttpServletRequest request) {
+        if (ClientFailures.isClientFailure(e)) {
+            // The client's framing or connection, not our storage. What it sent of an upload is kept (UploadService).
+            log.debug("Request failed on the client's side: {}", e.toString());
+            boolean manifest = String.valueOf(request.getAttribute(RepositoryRouteFilter.RESOURCE))
+                    .startsWith("manifests/");
+            ResponseEntity<OciError> answer = respond(400,
+                    manifest ? ErrorCode.MANIFEST_INVALID : ErrorCode.BLOB_UPLOAD_INVALID,
+                    "the request body ended early or its framing is invalid", null, null);
+            // Tomcat answers a failed read with sendError itself, so this goes out through the error page.
+            request.setAttribute(OciErrorController.ANSWER, answer);
+            return answer;
         }
         log.error("Storage I/O failed", e);
         return respond(503, ErrorCode.UNAVAILABLE, "storage unavailable, retry later", null, null);
@@ -102,18 +111,6 @@ class OciErrorHandler {
     private static boolean isMalformedQuery(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isClientAbort(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String name = t.getClass().getName();
-            if (name.endsWith("ClientAbortException") || name.endsWith("EOFException")
-                    || t instanceof AsyncRequestNotUsableException
-                    || name.endsWith("PartialWriteException")) {
                 return true;
             }
         }

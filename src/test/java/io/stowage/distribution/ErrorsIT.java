@@ -23,7 +23,10 @@ import io.stowage.distribution.RegistryClient.Manifest;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -498,6 +501,52 @@ class ErrorsIT extends RegistryTestBase {
         assertThat(longHeader.statusCode()).as(longHeader.body()).isEqualTo(431);
         RegistryClient.assertOciErrorBody(longHeader);
         assertThat(registry.get("/v2/" + repository + "/tags/list").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void malformedOrTruncatedBodiesAreTheClientsFaultNotAStorageFailure(CapturedOutput output) throws Exception {
+        String r = "/v2/" + repository;
+        String host = "Host: localhost:" + port + "\r\nConnection: close\r\n";
+        String chunked = "Transfer-Encoding: chunked\r\n\r\n5\r\nhello" + "ZZ\r\n";
+        // A blob stored already takes a path of its own: its bytes are only verified, not written.
+        String stored = registry.pushConfig(repository, RegistryClient.OCI_CONFIG).digest();
+        Map<String, String> requests = new LinkedHashMap<>();
+        requests.put("PATCH " + upload + " HTTP/1.1\r\n" + host + chunked, "BLOB_UPLOAD_INVALID");
+        requests.put("PUT " + registry.startUpload(repository) + "?digest=" + RegistryClient.unknownDigest()
+                + " HTTP/1.1\r\n" + host + chunked, "BLOB_UPLOAD_INVALID");
+        requests.put("POST " + r + "/blobs/uploads/?digest=" + RegistryClient.unknownDigest() + " HTTP/1.1\r\n" + host
+                + chunked, "BLOB_UPLOAD_INVALID");
+        requests.put("POST " + r + "/blobs/uploads/?digest=" + stored + " HTTP/1.1\r\n" + host + chunked,
+                "BLOB_UPLOAD_INVALID");
+        requests.put("PUT " + r + "/manifests/chunked HTTP/1.1\r\n" + host + "Content-Type: " + OCI_MANIFEST + "\r\n"
+                + chunked, "MANIFEST_INVALID");
+        SoftAssertions softly = new SoftAssertions();
+        for (Map.Entry<String, String> request : requests.entrySet()) {
+            String response = raw(request.getKey());
+            String line = request.getKey().lines().findFirst().orElse("");
+            softly.assertThat(statusOf(response)).as("%s -> %s", line, response).isEqualTo(400);
+            softly.assertThat(bodyOf(response)).as(line).contains("\"code\":\"" + request.getValue() + "\"");
+        }
+
+        // Cut off: 10 of 100 bytes, then the client stops sending. What arrived is kept, and the upload resumes there.
+        String cut = registry.startUpload(repository);
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PATCH " + cut + " HTTP/1.1\r\n" + host + "Content-Length: 100\r\n\r\n0123456789")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            socket.shutdownOutput();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            softly.assertThat(statusOf(response)).as(response).isEqualTo(400);
+            softly.assertThat(bodyOf(response)).as(response).contains("\"code\":\"BLOB_UPLOAD_INVALID\"");
+        }
+        softly.assertAll();
+        HttpResponse<String> status = registry.send(registry.requestLocation(cut).GET().build());
+        assertThat(status.headers().firstValue("Range")).hasValue("0-9");
+
+        assertThat(output.getOut() + output.getErr()).doesNotContain(" ERROR ").doesNotContain("Storage I/O failed");
     }
 
     private static int statusOf(String response) {
