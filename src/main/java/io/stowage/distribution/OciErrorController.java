@@ -1,7 +1,11 @@
 package io.stowage.distribution;
 
+import java.util.Optional;
+
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import io.stowage.registry.ErrorCode;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.ResponseEntity;
@@ -19,12 +23,26 @@ class OciErrorController implements ErrorController {
      */
     static final String ANSWER = "io.stowage.distribution.answer";
 
+    private final OutageLog outages;
+
+    OciErrorController(OutageLog outages) {
+        this.outages = outages;
+    }
+
     @RequestMapping("/error")
     ResponseEntity<OciError> error(HttpServletRequest request) {
         Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = statusAttribute instanceof Integer code ? code : 500;
         if (request.getAttribute(ANSWER) instanceof ResponseEntity<?> answer && answer.getBody() instanceof OciError body) {
             return ResponseEntity.status(status).headers(answer.getHeaders()).body(body);
+        }
+        // A filter failed for an outage: 503 like the controllers answer, not 500.
+        Optional<Dependency> outage = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
+                ? Dependency.outageOf(failure) : Optional.empty();
+        if (status == 500 && outage.isPresent()) {
+            outages.refused(outage.get(), (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+            return OciErrorHandler.respond(503, ErrorCode.UNAVAILABLE,
+                    outage.get().description() + " unavailable, retry later", null, OciErrorHandler.retryAfter());
         }
         ErrorCode code = codeFor(status);
         Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);

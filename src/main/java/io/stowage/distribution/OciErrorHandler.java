@@ -2,19 +2,23 @@ package io.stowage.distribution;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.RegistryException;
 import io.stowage.registry.UploadRangeException;
 import io.stowage.web.ClientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -29,6 +33,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class OciErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OciErrorHandler.class);
+
+    private final OutageLog outages;
+
+    OciErrorHandler(OutageLog outages) {
+        this.outages = outages;
+    }
 
     @ExceptionHandler(UploadRangeException.class)
     ResponseEntity<OciError> uploadRange(UploadRangeException e, HttpServletRequest request) {
@@ -65,10 +75,19 @@ class OciErrorHandler {
         return respond(400, ErrorCode.UNSUPPORTED, e.getMessage(), null, null);
     }
 
-    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
-    ResponseEntity<OciError> databaseUnavailable(Exception e) {
-        log.warn("Database unavailable: {}", e.toString());
-        return respond(503, ErrorCode.UNAVAILABLE, "metadata database unavailable, retry later", null, null);
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<OciError> database(Exception e, HttpServletRequest request) {
+        Optional<Dependency> outage = Dependency.outageOf(e);
+        if (outage.isPresent()) {
+            return unavailable(outage.get(), e);
+        }
+        if (e instanceof TransientDataAccessException) {
+            // A lock timeout or a deadlock, the database up: the same request again will do.
+            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                    e.toString());
+            return respond(503, ErrorCode.UNAVAILABLE, "metadata database busy, retry later", null, retryAfter());
+        }
+        return unexpected(e, request);
     }
 
     @ExceptionHandler({UncheckedIOException.class, IOException.class, AsyncRequestNotUsableException.class})
@@ -85,8 +104,8 @@ class OciErrorHandler {
             request.setAttribute(OciErrorController.ANSWER, answer);
             return answer;
         }
-        log.error("Storage I/O failed", e);
-        return respond(503, ErrorCode.UNAVAILABLE, "storage unavailable, retry later", null, null);
+        // Answering a request does no I/O but the blob store's: the database's failures are DataAccessExceptions.
+        return unavailable(Dependency.outageOf(e).orElse(Dependency.STORAGE), e);
     }
 
     @ExceptionHandler(Exception.class)
@@ -95,8 +114,24 @@ class OciErrorHandler {
             // Tomcat parses the query string lazily and throws when a parameter is first read (e.g. ?n=%zz).
             return respond(400, ErrorCode.UNSUPPORTED, "malformed query string", null, null);
         }
+        if (Dependency.outageOf(e).orElse(null) == Dependency.DATABASE) {
+            return unavailable(Dependency.DATABASE, e); // wrapped in something of ours on its way here
+        }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(500, ErrorCode.UNKNOWN, "internal error", null, null);
+    }
+
+    private ResponseEntity<OciError> unavailable(Dependency dependency, Exception e) {
+        outages.refused(dependency, e);
+        return respond(503, ErrorCode.UNAVAILABLE, dependency.description() + " unavailable, retry later", null,
+                retryAfter());
+    }
+
+    /** {@code Retry-After} for an answer 503. */
+    static HttpHeaders retryAfter() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+        return headers;
     }
 
     static ResponseEntity<OciError> respond(int status, ErrorCode code, String message, Object detail,
