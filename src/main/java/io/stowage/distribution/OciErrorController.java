@@ -33,14 +33,16 @@ class OciErrorController implements ErrorController {
     ResponseEntity<OciError> error(HttpServletRequest request) {
         Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = statusAttribute instanceof Integer code ? code : 500;
-        if (request.getAttribute(ANSWER) instanceof ResponseEntity<?> answer && answer.getBody() instanceof OciError body) {
+        if (request.getAttribute(ANSWER) instanceof ResponseEntity<?> answer
+                && answer.getBody() instanceof OciError body) {
             return ResponseEntity.status(status).headers(answer.getHeaders()).body(body);
         }
         // A filter failed for an outage: 503 like the controllers answer, not 500.
-        Optional<Dependency> outage = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
-                ? Dependency.outageOf(failure) : Optional.empty();
+        Throwable failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable thrown
+                ? thrown : null;
+        Optional<Dependency> outage = failure == null ? Optional.empty() : Dependency.outageOf(failure);
         if (status == 500 && outage.isPresent()) {
-            outages.refused(outage.get(), (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+            outages.refused(outage.get(), failure);
             return OciErrorHandler.respond(503, ErrorCode.UNAVAILABLE,
                     outage.get().description() + " unavailable, retry later", null, OciErrorHandler.retryAfter());
         }

@@ -5,7 +5,7 @@ import java.util.Optional;
 /** The {@code <tag-or-digest>} of a manifest URL: exactly one of the two is set. */
 public record Reference(String tag, Digest digest) {
 
-    /** Parses a reference to store something under: an invalid one is {@code MANIFEST_INVALID} or {@code DIGEST_INVALID}. */
+    /** A reference to store something under; invalid ones are {@code MANIFEST_INVALID} or {@code DIGEST_INVALID}. */
     public static Reference parse(String value) {
         if (Digest.looksLikeDigest(value)) {
             return new Reference(null, Digest.parse(value));

@@ -145,7 +145,8 @@ class ErrorsIT extends RegistryTestBase {
                 RegistryClient.assertOciErrorBody(response);
             }
         }
-        // Pushing under a tag of 129 characters is refused; reading one finds nothing (invalidManifestReferencesAreNotFound).
+        // Pushing under a tag of 129 characters is refused; reading one finds nothing
+        // (invalidManifestReferencesAreNotFound).
         assertError(registry.putManifest(repository, "x".repeat(129), OCI_MANIFEST, image.bytes()), 400,
                 "MANIFEST_INVALID");
     }

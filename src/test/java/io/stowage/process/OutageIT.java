@@ -165,8 +165,8 @@ class OutageIT {
                         || c.status() < 0).map(Call::toString).toList()).as("answers 5xx but 503, or none at all")
                         .isEmpty();
                 softly.assertThat(List.copyOf(corrupt)).as("200s with other bytes than pushed").isEmpty();
-                System.out.println("filter, token endpoint and UI while PostgreSQL was down: " + (otherSurfaces.isEmpty()
-                        ? "503 with Retry-After, each in its surface's format" : otherSurfaces));
+                System.out.println("filter, token endpoint and UI while PostgreSQL was down: " + (otherSurfaces
+                        .isEmpty() ? "503 with Retry-After, each in its surface's format" : otherSurfaces));
                 softly.assertThat(otherSurfaces).as("/v2/ filter, /auth/token, /ui/ while PostgreSQL was down")
                         .isEmpty();
 
@@ -243,7 +243,8 @@ class OutageIT {
         String admin = "Basic " + Base64.getEncoder().encodeToString((ADMIN + ":" + PASSWORD)
                 .getBytes(StandardCharsets.UTF_8));
         // Someone who never signed in: the account must be looked up (the administrator's sign-in is remembered).
-        String stranger = "Basic " + Base64.getEncoder().encodeToString("stranger:secret".getBytes(StandardCharsets.UTF_8));
+        String stranger = "Basic " + Base64.getEncoder().encodeToString("stranger:secret"
+                .getBytes(StandardCharsets.UTF_8));
         // Basic credentials on /v2/ are checked by the authorization filter, against the accounts in the database.
         for (String credentials : List.of(admin, stranger)) {
             expect(wrong, "/v2/ with basic credentials", HttpRequest.newBuilder(URI.create(base
@@ -494,8 +495,9 @@ class OutageIT {
 
     private String token(String base, String scope) throws Exception {
         String basic = Base64.getEncoder().encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/auth/token?service=stowage&scope="
-                + URLEncoder.encode(scope, StandardCharsets.UTF_8))).header("Authorization", "Basic " + basic));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base
+                + "/auth/token?service=stowage&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8)))
+                .header("Authorization", "Basic " + basic));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).get("token").asString();
     }
