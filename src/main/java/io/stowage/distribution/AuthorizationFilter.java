@@ -21,6 +21,8 @@ import io.stowage.auth.SignIn;
 import io.stowage.auth.TokenVerifier;
 import io.stowage.auth.VerifiedToken;
 import io.stowage.config.StowageProperties;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.RepositoryName;
 import org.springframework.core.Ordered;
@@ -50,10 +52,12 @@ class AuthorizationFilter extends OncePerRequestFilter {
     private final Identities identities;
     private final AccessPolicy policy;
     private final AuthMetrics metrics;
+    private final OutageLog outages;
 
     AuthorizationFilter(StowageProperties properties, TokenVerifier verifier, SignIn signIn, Identities identities,
-                        AccessPolicy policy, AuthMetrics metrics) {
+                        AccessPolicy policy, AuthMetrics metrics, OutageLog outages) {
         this.metrics = metrics;
+        this.outages = outages;
         this.enabled = properties.auth().mode() == StowageProperties.AuthMode.TOKEN;
         this.service = properties.auth().service();
         this.verifier = verifier;
@@ -70,6 +74,23 @@ class AuthorizationFilter extends OncePerRequestFilter {
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        try {
+            authorize(request, response, chain);
+        } catch (RuntimeException e) {
+            // Identities and access rules live in the database: without it, 503 as from the controllers, not 500.
+            Optional<Dependency> outage = Dependency.outageOf(e);
+            if (outage.isEmpty() || response.isCommitted()) {
+                throw e;
+            }
+            outages.refused(outage.get(), e);
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+            error(response, request, 503, ErrorCode.UNAVAILABLE, outage.get().description()
+                    + " unavailable, retry later", null);
+        }
+    }
+
+    private void authorize(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String address = request.getRemoteAddr();
         if (!enabled) {

@@ -2,18 +2,23 @@ package io.stowage.distribution;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.RegistryException;
 import io.stowage.registry.UploadRangeException;
+import io.stowage.web.ClientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -28,6 +33,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class OciErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OciErrorHandler.class);
+
+    private final OutageLog outages;
+
+    OciErrorHandler(OutageLog outages) {
+        this.outages = outages;
+    }
 
     @ExceptionHandler(UploadRangeException.class)
     ResponseEntity<OciError> uploadRange(UploadRangeException e, HttpServletRequest request) {
@@ -64,20 +75,37 @@ class OciErrorHandler {
         return respond(400, ErrorCode.UNSUPPORTED, e.getMessage(), null, null);
     }
 
-    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
-    ResponseEntity<OciError> databaseUnavailable(Exception e) {
-        log.warn("Database unavailable: {}", e.toString());
-        return respond(503, ErrorCode.UNAVAILABLE, "metadata database unavailable, retry later", null, null);
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<OciError> database(Exception e, HttpServletRequest request) {
+        Optional<Dependency> outage = Dependency.outageOf(e);
+        if (outage.isPresent()) {
+            return unavailable(outage.get(), e);
+        }
+        if (e instanceof TransientDataAccessException) {
+            // A lock timeout or a deadlock, the database up: the same request again will do.
+            log.warn("Transient database failure on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                    e.toString());
+            return respond(503, ErrorCode.UNAVAILABLE, "metadata database busy, retry later", null, retryAfter());
+        }
+        return unexpected(e, request);
     }
 
     @ExceptionHandler({UncheckedIOException.class, IOException.class, AsyncRequestNotUsableException.class})
-    ResponseEntity<OciError> io(Exception e) {
-        if (isClientAbort(e)) {
-            log.debug("Client went away: {}", e.toString());
-            return respond(400, ErrorCode.BLOB_UPLOAD_INVALID, "request body ended early", null, null);
+    ResponseEntity<OciError> io(Exception e, HttpServletRequest request) {
+        if (ClientFailures.isClientFailure(e)) {
+            // The client's framing or connection, not our storage. What it sent of an upload is kept (UploadService).
+            log.debug("Request failed on the client's side: {}", e.toString());
+            boolean manifest = String.valueOf(request.getAttribute(RepositoryRouteFilter.RESOURCE))
+                    .startsWith("manifests/");
+            ResponseEntity<OciError> answer = respond(400,
+                    manifest ? ErrorCode.MANIFEST_INVALID : ErrorCode.BLOB_UPLOAD_INVALID,
+                    "the request body ended early or its framing is invalid", null, null);
+            // Tomcat answers a failed read with sendError itself, so this goes out through the error page.
+            request.setAttribute(OciErrorController.ANSWER, answer);
+            return answer;
         }
-        log.error("Storage I/O failed", e);
-        return respond(503, ErrorCode.UNAVAILABLE, "storage unavailable, retry later", null, null);
+        // Answering a request does no I/O but the blob store's: the database's failures are DataAccessExceptions.
+        return unavailable(Dependency.outageOf(e).orElse(Dependency.STORAGE), e);
     }
 
     @ExceptionHandler(Exception.class)
@@ -86,8 +114,24 @@ class OciErrorHandler {
             // Tomcat parses the query string lazily and throws when a parameter is first read (e.g. ?n=%zz).
             return respond(400, ErrorCode.UNSUPPORTED, "malformed query string", null, null);
         }
+        if (Dependency.outageOf(e).orElse(null) == Dependency.DATABASE) {
+            return unavailable(Dependency.DATABASE, e); // wrapped in something of ours on its way here
+        }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(500, ErrorCode.UNKNOWN, "internal error", null, null);
+    }
+
+    private ResponseEntity<OciError> unavailable(Dependency dependency, Exception e) {
+        outages.refused(dependency, e);
+        return respond(503, ErrorCode.UNAVAILABLE, dependency.description() + " unavailable, retry later", null,
+                retryAfter());
+    }
+
+    /** {@code Retry-After} for an answer 503. */
+    static HttpHeaders retryAfter() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+        return headers;
     }
 
     static ResponseEntity<OciError> respond(int status, ErrorCode code, String message, Object detail,
@@ -102,18 +146,6 @@ class OciErrorHandler {
     private static boolean isMalformedQuery(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isClientAbort(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String name = t.getClass().getName();
-            if (name.endsWith("ClientAbortException") || name.endsWith("EOFException")
-                    || t instanceof AsyncRequestNotUsableException
-                    || name.endsWith("PartialWriteException")) {
                 return true;
             }
         }

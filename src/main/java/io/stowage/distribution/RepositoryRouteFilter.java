@@ -1,6 +1,7 @@
 package io.stowage.distribution;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,32 @@ public class RepositoryRouteFilter extends OncePerRequestFilter {
     // Greedy name: the resource is the last matching suffix, so names may contain "blobs" or "manifests".
     private static final Pattern ROUTE = Pattern.compile(
             "^/v2/(.+)/(blobs/uploads(?:/[^/]*)?|blobs/[^/]+|manifests/[^/]+|tags/list|referrers/[^/]+)$");
+
+    /**
+     * The methods the {@code /v2/} endpoint at a path (as the client sent it) answers, as Spring lists them in
+     * {@code Allow}; empty where there is no endpoint. For requests that never reach Spring (Tomcat answers
+     * {@code CONNECT} itself).
+     */
+    static List<String> allowedMethods(String path) {
+        if (path.equals("/v2") || path.equals("/v2/") || path.equals("/v2/_catalog")) {
+            return List.of("GET");
+        }
+        Matcher route = ROUTE.matcher(path);
+        if (!route.matches()) {
+            return List.of();
+        }
+        String resource = route.group(2);
+        if (resource.equals("blobs/uploads") || resource.equals("blobs/uploads/")) {
+            return List.of("POST");
+        } else if (resource.startsWith("blobs/uploads/")) {
+            return List.of("GET", "PATCH", "PUT", "DELETE");
+        } else if (resource.startsWith("blobs/")) {
+            return List.of("GET", "HEAD", "DELETE");
+        } else if (resource.startsWith("manifests/")) {
+            return List.of("GET", "HEAD", "PUT", "DELETE");
+        }
+        return List.of("GET"); // tags/list, referrers/<digest>
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.stowage.config.StowageProperties;
@@ -154,27 +155,24 @@ public class ManifestService {
                 List.copyOf(tagNames));
     }
 
-    /** A manifest by tag or digest; {@code withPayload} false reads only its size (HEAD). */
+    /**
+     * A manifest by tag or digest; {@code withPayload} false reads only its size (HEAD). A reference that is no valid
+     * tag or digest names nothing: {@code MANIFEST_UNKNOWN}, like any other reference not found.
+     */
     public ManifestRecord get(String repository, String reference, boolean withPayload) {
         RepositoryName.validate(repository);
-        Reference ref = Reference.parse(reference);
+        Optional<Reference> ref = Reference.lookup(reference);
         // One indexed query says whether the repository holds it; the bytes mostly come from memory.
-        var found = ref.isDigest()
-                ? manifests.findByDigest(repository, ref.digest().toString())
-                : manifests.findByTag(repository, ref.tag());
-        ManifestRecord manifest = found.orElseThrow(() -> {
-            if (!repositories.exists(repository)) {
-                return RepositoryService.unknown(repository);
-            }
-            return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref);
-        });
+        var found = ref.flatMap(r -> r.isDigest()
+                ? manifests.findByDigest(repository, r.digest().toString())
+                : manifests.findByTag(repository, r.tag()));
+        ManifestRecord manifest = found.orElseThrow(() -> notFound(repository, reference));
         if (!withPayload) {
             return manifest;
         }
         byte[] payload = payloads.get(manifest.digest());
         if (payload == null) {
-            payload = manifests.payload(manifest.id()).orElseThrow(() ->
-                    new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + ref));
+            payload = manifests.payload(manifest.id()).orElseThrow(() -> notFound(repository, reference));
             payloads.put(manifest.digest(), payload);
         }
         return new ManifestRecord(manifest.id(), manifest.digest(), manifest.mediaType(), payload, manifest.size());
@@ -187,7 +185,8 @@ public class ManifestService {
     @Transactional
     public void delete(String repository, String reference) {
         blobService.requireDeletion();
-        Reference ref = Reference.parse(reference);
+        RepositoryName.validate(repository);
+        Reference ref = Reference.lookup(reference).orElseThrow(() -> notFound(repository, reference));
         if (!ref.isDigest()) {
             deleteTag(repository, ref.tag());
             return;
@@ -245,6 +244,15 @@ public class ManifestService {
         } catch (IOException | RuntimeException e) {
             return null; // unreadable storage or not JSON: the image is still pushed, its platform unknown
         }
+    }
+
+    /** {@code NAME_UNKNOWN} without the repository, else {@code MANIFEST_UNKNOWN}. */
+    private RegistryException notFound(String repository, String reference) {
+        if (!repositories.exists(repository)) {
+            return RepositoryService.unknown(repository);
+        }
+        String shown = reference.length() > 80 ? reference.substring(0, 80) + "…" : reference;
+        return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown: " + shown);
     }
 
     private static void requireSize(Descriptor descriptor, long actual) {

@@ -63,7 +63,9 @@ public final class Platforms {
         List<String> kept = new ArrayList<>();
         for (String part : parts) {
             if (part != null && !part.isBlank()) {
-                kept.add(part);
+                // PostgreSQL's text refuses U+0000 alone; escaped as in the annotations' JSON, so that the platform
+                // is recorded and shown rather than the push refused over a string the spec does not restrict.
+                kept.add(part.replace("\0", "\\u0000"));
             }
         }
         return String.join("/", kept);

@@ -3,6 +3,7 @@ package io.stowage.registry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +14,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stowage.metadata.PullRecords;
 import io.stowage.metadata.PullRecords.Pulls;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -31,6 +34,7 @@ public class PullTally implements SmartLifecycle {
     private final ConcurrentHashMap<Long, Tally> pending = new ConcurrentHashMap<>();
     private final PullRecords records;
     private final Counter flushFailures;
+    private final OutageLog outages;
     private ScheduledExecutorService flusher;
 
     private record Tally(long count, Instant last) {
@@ -39,8 +43,9 @@ public class PullTally implements SmartLifecycle {
         }
     }
 
-    public PullTally(PullRecords records, MeterRegistry meters) {
+    public PullTally(PullRecords records, MeterRegistry meters, OutageLog outages) {
         this.records = records;
+        this.outages = outages;
         Gauge.builder("stowage.pulls.pending", pending, ConcurrentHashMap::size)
                 .description("Manifests whose pulls this node has counted but not yet written").register(meters);
         flushFailures = Counter.builder("stowage.pulls.flush.failures")
@@ -70,7 +75,12 @@ public class PullTally implements SmartLifecycle {
             records.add(batch);
         } catch (RuntimeException e) {
             flushFailures.increment();
-            log.warn("Could not write {} manifests' pull counts; retrying with the next flush", batch.size(), e);
+            Optional<Dependency> outage = Dependency.outageOf(e);
+            if (outage.isPresent()) {
+                outages.failed(outage.get(), e); // logged once for the outage, not every few seconds
+            } else {
+                log.warn("Could not write {} manifests' pull counts; retrying with the next flush", batch.size(), e);
+            }
             batch.forEach(p -> add(p.manifestId(), new Tally(p.count(), p.last())));
         }
     }

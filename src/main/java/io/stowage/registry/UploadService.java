@@ -18,6 +18,8 @@ import io.stowage.metadata.RepositoryFilter;
 import io.stowage.metadata.BlobRecords;
 import io.stowage.metadata.UploadRecord;
 import io.stowage.metadata.UploadRecords;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import io.stowage.storage.BlobStore;
 import io.stowage.storage.PartialWriteException;
 import org.slf4j.Logger;
@@ -44,13 +46,15 @@ public class UploadService {
     private final StowageProperties properties;
     private final GcRecords gc;
     private final RegistryMetrics metrics;
+    private final OutageLog outages;
     // Chunks of one session are applied one at a time on this node; across nodes, advance() detects a race.
     private final ReentrantLock[] locks = new ReentrantLock[256];
 
     public UploadService(UploadRecords uploads, BlobRecords blobs, RepositoryService repositories, BlobStore store,
                          UploadHashes hashes, TransactionTemplate tx, StowageProperties properties, GcRecords gc,
-                         RegistryMetrics metrics) {
+                         RegistryMetrics metrics, OutageLog outages) {
         this.gc = gc;
+        this.outages = outages;
         this.metrics = metrics;
         this.uploads = uploads;
         this.blobs = blobs;
@@ -239,7 +243,9 @@ public class UploadService {
                 gc.reviewBlob(digest.toString(), java.time.Duration.ZERO);
             });
         } catch (RuntimeException e) {
-            log.warn("Could not release the pin of blob {} (it expires by itself): {}", digest, e.toString());
+            if (!duringOutage(e)) {
+                log.warn("Could not release the pin of blob {} (it expires by itself): {}", digest, e.toString());
+            }
         }
     }
 
@@ -387,8 +393,21 @@ public class UploadService {
         try {
             store.deleteUpload(uploadId, state);
         } catch (IOException | RuntimeException e) {
-            log.warn("Could not delete upload {} from storage (the expiry sweep will retry): {}", uploadId, e.toString());
+            if (!duringOutage(e)) {
+                log.warn("Could not delete upload {} from storage (the expiry sweep will retry): {}", uploadId,
+                        e.toString());
+            }
         }
+    }
+
+    /**
+     * Whether a clean-up failed for an outage, which the request's own answer reports once for all: a line per
+     * failed clean-up would repeat it for every request.
+     */
+    private boolean duringOutage(Exception e) {
+        Optional<Dependency> outage = Dependency.outageOf(e);
+        outage.ifPresent(dependency -> outages.failed(dependency, e));
+        return outage.isPresent();
     }
 
     private UploadRecord require(String repository, UUID id) {

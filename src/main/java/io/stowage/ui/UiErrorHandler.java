@@ -1,10 +1,22 @@
 package io.stowage.ui;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import io.stowage.admin.AdminException;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
+import io.stowage.web.ClientFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.transaction.TransactionException;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -14,6 +26,14 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 @ControllerAdvice(basePackageClasses = UiErrorHandler.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class UiErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(UiErrorHandler.class);
+
+    private final OutageLog outages;
+
+    UiErrorHandler(OutageLog outages) {
+        this.outages = outages;
+    }
 
     @ExceptionHandler(UiSignInRequired.class)
     String signIn(HttpServletRequest request) {
@@ -36,6 +56,24 @@ class UiErrorHandler {
     @ExceptionHandler({MissingServletRequestParameterException.class, IllegalArgumentException.class})
     String invalid(Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {
         return error(request, response, model, 400, e.getMessage());
+    }
+
+    @ExceptionHandler({DataAccessException.class, TransactionException.class, IOException.class,
+            UncheckedIOException.class})
+    String unavailable(Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {
+        Optional<Dependency> outage = Dependency.outageOf(e);
+        if (outage.isEmpty() && ClientFailures.isClientFailure(e)) {
+            log.debug("Request failed on the client's side: {}", e.toString());
+            return error(request, response, model, 400, "The request broke off.");
+        }
+        if (outage.isEmpty()) {
+            log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+            return error(request, response, model, 500, "Something went wrong on our side.");
+        }
+        outages.refused(outage.get(), e);
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+        return error(request, response, model, 503,
+                "Stowage cannot reach its " + outage.get().description() + " just now. Try again in a moment.");
     }
 
     private static String error(HttpServletRequest request, HttpServletResponse response, Model model, int status,

@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.stowage.auth.Identities;
 import io.stowage.auth.Identity;
 import io.stowage.config.StowageProperties;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -38,11 +40,13 @@ class UiVisitorFilter extends OncePerRequestFilter {
     private final boolean enabled;
     private final UiSessions sessions;
     private final Identities identities;
+    private final OutageLog outages;
 
-    UiVisitorFilter(StowageProperties properties, UiSessions sessions, Identities identities) {
+    UiVisitorFilter(StowageProperties properties, UiSessions sessions, Identities identities, OutageLog outages) {
         this.enabled = properties.auth().mode() == StowageProperties.AuthMode.TOKEN;
         this.sessions = sessions;
         this.identities = identities;
+        this.outages = outages;
     }
 
     @Override
@@ -55,21 +59,34 @@ class UiVisitorFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String address = request.getRemoteAddr();
-        UiSessions.Session session = session(request).filter(s -> !sessions.revoked(s)).orElse(null);
-        Identity identity = Identity.ANONYMOUS;
-        if (session != null && enabled && !session.subject().isEmpty()) {
-            Optional<Identity> resolved = identities.resolve(session.subject());
-            if (resolved.isPresent()) {
-                identity = resolved.get();
-            } else {
-                session = null; // the account is gone or disabled: an anonymous visitor again
+        UiSessions.Session session;
+        Identity identity;
+        try {
+            session = session(request).filter(s -> !sessions.revoked(s)).orElse(null);
+            identity = Identity.ANONYMOUS;
+            if (session != null && enabled && !session.subject().isEmpty()) {
+                Optional<Identity> resolved = identities.resolve(session.subject());
+                if (resolved.isPresent()) {
+                    identity = resolved.get();
+                } else {
+                    session = null; // the account is gone or disabled: an anonymous visitor again
+                }
             }
-        }
-        if (session == null) {
-            UiSessions.Issued issued = sessions.issue("");
-            session = issued.session();
-            response.addHeader(HttpHeaders.SET_COOKIE,
-                    UiSessions.cookie(issued.value(), UiSessions.LIFETIME, request.isSecure()).toString());
+            if (session == null) {
+                UiSessions.Issued issued = sessions.issue("");
+                session = issued.session();
+                response.addHeader(HttpHeaders.SET_COOKIE,
+                        UiSessions.cookie(issued.value(), UiSessions.LIFETIME, request.isSecure()).toString());
+            }
+        } catch (RuntimeException e) {
+            // Sessions and accounts live in the database: without it, no visitor can be told apart, so no page.
+            Optional<Dependency> outage = Dependency.outageOf(e);
+            if (outage.isEmpty()) {
+                throw e;
+            }
+            outages.refused(outage.get(), e);
+            unavailable(request, response, outage.get());
+            return;
         }
         UiVisitor visitor = !enabled ? UiVisitor.unrestricted(address, session.csrf())
                 : new UiVisitor(identity, session.csrf(), address, !identity.anonymous(), true);
@@ -86,6 +103,23 @@ class UiVisitorFilter extends OncePerRequestFilter {
         request.setAttribute(SESSION_ATTRIBUTE, session);
         request.setAttribute(UiVisitor.ATTRIBUTE, visitor);
         chain.doFilter(request, response);
+    }
+
+    /** A page of its own: the error template needs a visitor, which is what could not be had. */
+    private static void unavailable(HttpServletRequest request, HttpServletResponse response, Dependency dependency)
+            throws IOException {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+        response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.setContentType(MediaType.TEXT_HTML_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("""
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>Unavailable · Stowage</title>
+                <link rel="stylesheet" href="%s/ui/static/stowage.css"></head>
+                <body><main id="main" class="narrow"><h1>503</h1>
+                <p>Stowage cannot reach its %s just now. Try again in a moment.</p></main></body></html>
+                """.formatted(request.getContextPath(), dependency.description()));
     }
 
     private static String path(HttpServletRequest request) {

@@ -13,13 +13,21 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.stowage.RegistryTestBase;
 import io.stowage.distribution.RegistryClient.Manifest;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Errors: every 4xx carries the OCI JSON error body with a code from the spec, malformed input of any kind is
@@ -28,6 +36,9 @@ import org.junit.jupiter.api.Test;
 class ErrorsIT extends RegistryTestBase {
 
     private final RegistryClient registry = new RegistryClient(http, this::request);
+
+    @Autowired
+    private JdbcClient jdbc;
 
     private String repository;
     private Manifest image;
@@ -48,15 +59,35 @@ class ErrorsIT extends RegistryTestBase {
 
         assertError(registry.get("/v2/" + repository + "/blobs/" + bad), 400, "DIGEST_INVALID");
         assertError(registry.delete("/v2/" + repository + "/blobs/" + bad), 400, "DIGEST_INVALID");
-        assertError(registry.get("/v2/" + repository + "/manifests/" + bad), 400, "DIGEST_INVALID");
-        assertError(registry.delete("/v2/" + repository + "/manifests/" + bad), 400, "DIGEST_INVALID");
+        // A manifest reference is a tag or a digest: a malformed one names nothing, so GET, HEAD and DELETE of it are
+        // 404 (invalidManifestReferencesAreNotFound); storing something under it is refused.
         assertError(registry.putManifest(repository, bad, OCI_MANIFEST, image.bytes()), 400, "DIGEST_INVALID");
         assertError(registry.get("/v2/" + repository + "/referrers/" + bad), 400, "DIGEST_INVALID");
         assertError(registry.method("POST", "/v2/" + repository + "/blobs/uploads/?digest=" + bad, new byte[] {1}),
                 400, "DIGEST_INVALID");
         assertError(registry.method("PUT", upload + "?digest=" + bad, new byte[] {1}), 400, "DIGEST_INVALID");
         assertThat(registry.head("/v2/" + repository + "/blobs/" + bad).statusCode()).isEqualTo(400);
-        assertThat(registry.head("/v2/" + repository + "/manifests/" + bad).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void invalidManifestReferencesAreNotFound() {
+        // The conformance suite (v1.1.1) asks 404 of GET and HEAD of .INVALID_MANIFEST_NAME: nothing can be stored
+        // under a reference that is neither a tag nor a digest Stowage supports, so it is simply not found.
+        String unknown = uniqueRepository("errors-unknown");
+        for (String reference : List.of(".INVALID_MANIFEST_NAME", "-x", "x".repeat(129), "sha256:zz",
+                "sha384:" + "a".repeat(96), "sha256:" + "A".repeat(64), "a:b")) {
+            String path = "/v2/" + repository + "/manifests/" + reference;
+            assertError(registry.get(path), 404, "MANIFEST_UNKNOWN");
+            assertThat(registry.head(path).statusCode()).as("HEAD %s", reference).isEqualTo(404);
+            assertError(registry.delete(path), 404, "MANIFEST_UNKNOWN");
+            assertError(registry.get("/v2/" + unknown + "/manifests/" + reference), 404, "NAME_UNKNOWN");
+        }
+        // Only storing under one is refused.
+        assertError(registry.putManifest(repository, ".INVALID_MANIFEST_NAME", OCI_MANIFEST, image.bytes()), 400,
+                "MANIFEST_INVALID");
+        assertError(registry.putManifest(repository, "sha256:zz", OCI_MANIFEST, image.bytes()), 400,
+                "DIGEST_INVALID");
+        assertThat(registry.get("/v2/" + repository + "/manifests/v1").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -114,7 +145,10 @@ class ErrorsIT extends RegistryTestBase {
                 RegistryClient.assertOciErrorBody(response);
             }
         }
-        assertError(registry.get("/v2/" + repository + "/manifests/" + "x".repeat(129)), 400, "MANIFEST_INVALID");
+        // Pushing under a tag of 129 characters is refused; reading one finds nothing
+        // (invalidManifestReferencesAreNotFound).
+        assertError(registry.putManifest(repository, "x".repeat(129), OCI_MANIFEST, image.bytes()), 400,
+                "MANIFEST_INVALID");
     }
 
     @Test
@@ -350,6 +384,33 @@ class ErrorsIT extends RegistryTestBase {
     }
 
     @Test
+    void nulInAPlatformIsStoredEscapedNeverA500() {
+        // PostgreSQL's text refuses U+0000, which a config's os/architecture/variant or an index entry's platform may
+        // hold: the push is accepted and the platform recorded with it escaped, as the annotations' JSON has it.
+        RegistryClient.Blob config = registry.pushBlob(repository,
+                utf8("{\"os\":\"\\u0000\",\"architecture\":\"amd64\",\"variant\":\"v\\u0000\"}"),
+                RegistryClient.OCI_CONFIG);
+        Manifest manifest = registry.pushManifest(repository, "nul", OCI_MANIFEST,
+                RegistryClient.imageManifest(OCI_MANIFEST, config, List.of()));
+        assertThat(registry.getBytes("/v2/" + repository + "/manifests/nul").body()).isEqualTo(manifest.bytes());
+        assertThat(platforms(manifest.digest())).isEqualTo("\\u0000/amd64/v\\u0000");
+
+        Map<String, Object> entry = new LinkedHashMap<>(manifest.descriptor());
+        entry.put("platform", Map.of("os", "li\0nux", "architecture", "\0", "variant", "x"));
+        byte[] index = RegistryClient.toJson(Map.of("schemaVersion", 2, "mediaType", RegistryClient.OCI_INDEX,
+                "manifests", List.of(entry)));
+        Manifest pushed = registry.pushManifest(repository, "nul-index", RegistryClient.OCI_INDEX, index);
+        assertThat(registry.getBytes("/v2/" + repository + "/manifests/nul-index").body()).isEqualTo(index);
+        assertThat(platforms(pushed.digest())).isEqualTo("li\\u0000nux/\\u0000/x");
+    }
+
+    private String platforms(String digest) {
+        return jdbc.sql("select m.platforms from manifests m join repositories r on r.id = m.repository_id"
+                        + " where r.name = ? and m.digest = ?")
+                .param(repository).param(digest).query(String.class).single();
+    }
+
+    @Test
     void malformedUrisRejectedByTheServletContainerGetAnOciBody() {
         // Tomcat refuses these before any servlet runs; the design wants the OCI body on every /v2/ error.
         String r = "/v2/" + repository;
@@ -406,5 +467,107 @@ class ErrorsIT extends RegistryTestBase {
         softly.assertAll();
         URI.create(baseUrl()); // the server is still up
         assertThat(registry.get("/v2/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void connectIsAnsweredLikeAnyOtherMethodAnEndpointLacks() throws Exception {
+        // Tomcat answers CONNECT itself, 501, before any servlet: a 5xx says the server is broken. It must get what
+        // an unknown method gets from Spring: 405 with Allow on an endpoint, 404 where there is none.
+        String r = "/v2/" + repository;
+        SoftAssertions softly = new SoftAssertions();
+        for (String path : List.of("/v2/", "/v2/_catalog", r + "/tags/list", r + "/manifests/v1",
+                r + "/blobs/" + image.digest(), r + "/blobs/uploads/", upload, r + "/referrers/" + image.digest(),
+                r + "/nothing")) {
+            HttpResponse<String> brew = registry.method("BREW", path, null);
+            String connect = raw("CONNECT " + path + " HTTP/1.1\r\nHost: localhost:" + port
+                    + "\r\nConnection: close\r\n\r\n");
+            softly.assertThat(statusOf(connect)).as("CONNECT %s: %s", path, connect).isEqualTo(brew.statusCode());
+            softly.assertThat(allowOf(connect)).as("Allow of CONNECT %s", path)
+                    .isEqualTo(brew.headers().firstValue("Allow").map(ErrorsIT::methods).orElse(Set.of()));
+            softly.assertThat(bodyOf(connect)).as("CONNECT %s", path).contains("\"code\":\"UNSUPPORTED\"");
+        }
+        softly.assertAll();
+        assertThat(statusOf(raw("CONNECT " + r + "/manifests/v1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
+                .isEqualTo(405);
+    }
+
+    @Test
+    void anOverlongRequestLineOrHeaderGetsTheOciBody() {
+        // Tomcat refuses these while parsing, before the URI is known (8 KiB by default): 414 and 431, as JSON.
+        HttpResponse<String> longLine = registry.get("/v2/" + "a".repeat(9000) + "/tags/list");
+        assertThat(longLine.statusCode()).as(longLine.body()).isEqualTo(414);
+        RegistryClient.assertOciErrorBody(longLine);
+        HttpResponse<String> longHeader = registry.send(registry.request("/v2/" + repository + "/tags/list")
+                .header("X-Padding", "a".repeat(9000)).GET().build());
+        assertThat(longHeader.statusCode()).as(longHeader.body()).isEqualTo(431);
+        RegistryClient.assertOciErrorBody(longHeader);
+        assertThat(registry.get("/v2/" + repository + "/tags/list").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void malformedOrTruncatedBodiesAreTheClientsFaultNotAStorageFailure(CapturedOutput output) throws Exception {
+        String r = "/v2/" + repository;
+        String host = "Host: localhost:" + port + "\r\nConnection: close\r\n";
+        String chunked = "Transfer-Encoding: chunked\r\n\r\n5\r\nhello" + "ZZ\r\n";
+        // A blob stored already takes a path of its own: its bytes are only verified, not written.
+        String stored = registry.pushConfig(repository, RegistryClient.OCI_CONFIG).digest();
+        Map<String, String> requests = new LinkedHashMap<>();
+        requests.put("PATCH " + upload + " HTTP/1.1\r\n" + host + chunked, "BLOB_UPLOAD_INVALID");
+        requests.put("PUT " + registry.startUpload(repository) + "?digest=" + RegistryClient.unknownDigest()
+                + " HTTP/1.1\r\n" + host + chunked, "BLOB_UPLOAD_INVALID");
+        requests.put("POST " + r + "/blobs/uploads/?digest=" + RegistryClient.unknownDigest() + " HTTP/1.1\r\n" + host
+                + chunked, "BLOB_UPLOAD_INVALID");
+        requests.put("POST " + r + "/blobs/uploads/?digest=" + stored + " HTTP/1.1\r\n" + host + chunked,
+                "BLOB_UPLOAD_INVALID");
+        requests.put("PUT " + r + "/manifests/chunked HTTP/1.1\r\n" + host + "Content-Type: " + OCI_MANIFEST + "\r\n"
+                + chunked, "MANIFEST_INVALID");
+        SoftAssertions softly = new SoftAssertions();
+        for (Map.Entry<String, String> request : requests.entrySet()) {
+            String response = raw(request.getKey());
+            String line = request.getKey().lines().findFirst().orElse("");
+            softly.assertThat(statusOf(response)).as("%s -> %s", line, response).isEqualTo(400);
+            softly.assertThat(bodyOf(response)).as(line).contains("\"code\":\"" + request.getValue() + "\"");
+        }
+
+        // Cut off: 10 of 100 bytes, then the client stops sending. What arrived is kept, and the upload resumes there.
+        String cut = registry.startUpload(repository);
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PATCH " + cut + " HTTP/1.1\r\n" + host + "Content-Length: 100\r\n\r\n0123456789")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            socket.shutdownOutput();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            softly.assertThat(statusOf(response)).as(response).isEqualTo(400);
+            softly.assertThat(bodyOf(response)).as(response).contains("\"code\":\"BLOB_UPLOAD_INVALID\"");
+        }
+        softly.assertAll();
+        HttpResponse<String> status = registry.send(registry.requestLocation(cut).GET().build());
+        assertThat(status.headers().firstValue("Range")).hasValue("0-9");
+
+        assertThat(output.getOut() + output.getErr()).doesNotContain(" ERROR ").doesNotContain("Storage I/O failed");
+    }
+
+    private static int statusOf(String response) {
+        String[] line = response.lines().findFirst().orElse("").split(" ");
+        return line.length > 1 ? Integer.parseInt(line[1]) : -1;
+    }
+
+    private static Set<String> allowOf(String response) {
+        return response.lines().takeWhile(line -> !line.isEmpty())
+                .filter(line -> line.regionMatches(true, 0, "Allow:", 0, 6))
+                .map(line -> methods(line.substring(6))).findFirst().orElse(Set.of());
+    }
+
+    private static Set<String> methods(String allow) {
+        return java.util.Arrays.stream(allow.split(",")).map(String::trim).filter(m -> !m.isEmpty())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static String bodyOf(String response) {
+        int end = response.indexOf("\r\n\r\n");
+        return end < 0 ? "" : response.substring(end + 4);
     }
 }

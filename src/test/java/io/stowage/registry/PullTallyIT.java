@@ -4,6 +4,7 @@ import static io.stowage.distribution.RegistryClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Instant;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import io.stowage.RegistryTestBase;
 import io.stowage.distribution.RegistryClient;
 import io.stowage.distribution.RegistryClient.Manifest;
 import io.stowage.metadata.PullRecords;
+import io.stowage.outage.OutageLog;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -108,8 +110,8 @@ class PullTallyIT extends RegistryTestBase {
         String name = uniqueRepository("pulls-nodes");
         Manifest manifest = registry.pushImage(name, "v1");
         long id = manifestId(name, manifest.digest());
-        PullTally first = new PullTally(records, new SimpleMeterRegistry());
-        PullTally second = new PullTally(records, new SimpleMeterRegistry());
+        PullTally first = new PullTally(records, new SimpleMeterRegistry(), new OutageLog(Clock.systemUTC()));
+        PullTally second = new PullTally(records, new SimpleMeterRegistry(), new OutageLog(Clock.systemUTC()));
 
         Thread a = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 1000; i++) {
