@@ -16,6 +16,8 @@ import io.stowage.auth.SignIn;
 import io.stowage.auth.TokenVerifier;
 import io.stowage.auth.VerifiedToken;
 import io.stowage.config.StowageProperties;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -48,9 +50,11 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
     private final TokenVerifier verifier;
     private final Identities identities;
     private final SignIn signIn;
+    private final OutageLog outages;
 
     AdminAuthenticationFilter(StowageProperties properties, TokenVerifier verifier, Identities identities,
-                              SignIn signIn) {
+                              SignIn signIn, OutageLog outages) {
+        this.outages = outages;
         this.enabled = properties.auth().mode() == StowageProperties.AuthMode.TOKEN;
         this.verifier = verifier;
         this.identities = identities;
@@ -94,10 +98,11 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
             }
         } catch (RuntimeException e) {
             // Signing in reads accounts and records failures, outside Spring MVC: answered here as its handler would.
-            if (DatabaseOutage.isOutage(e)) {
-                log.warn("Database unavailable: {}", e.toString());
-                response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
-                error(request, response, 503, "unavailable", "metadata database unavailable, retry later");
+            Optional<Dependency> outage = Dependency.outageOf(e);
+            if (outage.isPresent()) {
+                outages.refused(outage.get(), e);
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+                error(request, response, 503, "unavailable", outage.get().description() + " unavailable, retry later");
             } else {
                 log.error("Unexpected failure signing in on {} {}", request.getMethod(), request.getRequestURI(), e);
                 error(request, response, 500, "internal_error", "internal error");

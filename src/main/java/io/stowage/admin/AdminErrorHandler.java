@@ -2,7 +2,10 @@ package io.stowage.admin;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -58,6 +61,12 @@ class AdminErrorHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(AdminErrorHandler.class);
     private static final int MAX_DETAIL = 300;
 
+    private final OutageLog outages;
+
+    AdminErrorHandler(OutageLog outages) {
+        this.outages = outages;
+    }
+
     @ExceptionHandler(AdminException.class)
     ResponseEntity<Object> refused(AdminException e, HttpServletRequest request) {
         return respond(AdminProblem.of(e.status(), e.code(), e.getMessage(), request), null);
@@ -88,9 +97,10 @@ class AdminErrorHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
-        if (DatabaseOutage.isOutage(e)) {
-            log.warn("Database unavailable: {}", e.toString());
-            return unavailable(request);
+        Optional<Dependency> outage = Dependency.outageOf(e);
+        if (outage.isPresent()) {
+            outages.refused(outage.get(), e);
+            return unavailable(outage.get(), request);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
@@ -102,11 +112,11 @@ class AdminErrorHandler extends ResponseEntityExceptionHandler {
         return respond(AdminProblem.of(500, "internal_error", "internal error", request), null);
     }
 
-    private static ResponseEntity<Object> unavailable(HttpServletRequest request) {
+    private static ResponseEntity<Object> unavailable(Dependency dependency, HttpServletRequest request) {
         HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
-        return respond(AdminProblem.of(503, "unavailable", "metadata database unavailable, retry later", request),
-                headers);
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+        return respond(AdminProblem.of(503, "unavailable", dependency.description() + " unavailable, retry later",
+                request), headers);
     }
 
     // Bean Validation, whichever way Spring reports it: one answer, 400 with the fields at fault.

@@ -1,5 +1,6 @@
 package io.stowage.admin;
 
+import io.stowage.outage.OutageLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Method;
@@ -47,7 +48,7 @@ class AdminErrorHandlerTest {
                 .validateParameters(this, create, new Object[] {robot, 0});
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/v1/robots");
 
-        ResponseEntity<Object> response = new AdminErrorHandler()
+        ResponseEntity<Object> response = new AdminErrorHandler(new OutageLog(java.time.Clock.systemUTC()))
                 .constraintViolations(new ConstraintViolationException(violations), request);
 
         assertThat(response.getStatusCode().value()).isEqualTo(400);
