@@ -1,6 +1,5 @@
 package io.stowage.admin;
 
-import io.stowage.outage.OutageLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Method;
@@ -10,6 +9,7 @@ import java.util.Set;
 
 import io.stowage.admin.RobotAdministration.NewRobot;
 import io.stowage.admin.RobotAdministration.Permission;
+import io.stowage.outage.OutageLog;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
