@@ -34,7 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Races with pushes are settled by row locks: a manifest push share-locks the links, blobs and child manifests
  * it references until it commits, and the collector locks them for update before it re-checks, so one waits for
- * the other. Uploads and mounts hold a shared advisory lock on the digest while they make a blob visible, which the
+ * the other (a blob link a push holds is not waited for but left for the next pass: the collector holds the link's
+ * review then, which a manifest deletion a push may wait for also needs). Uploads and mounts hold a shared advisory lock on the digest while they make a blob visible, which the
  * collector takes exclusively from deleting the blob's row until its object is gone.
  */
 @Component
@@ -268,9 +269,13 @@ public class GarbageCollector implements SchedulingConfigurer {
                 if (review.isEmpty() || !due(review.get())) {
                     return;
                 }
-                // Waits for manifest pushes that share-lock the link; after them, the check below sees their rows.
-                boolean linked = records.lockLink(repositoryId, digest, !options.dryRun());
-                if (!linked || records.isReferencedIn(repositoryId, digest)) {
+                // A push share-locking the link may reference it: the review stays due for the next pass, which sees
+                // what the push committed. Waiting here instead could close a deadlock (see GcRecords.lockLink).
+                GcRecords.LinkLock link = records.lockLink(repositoryId, digest, !options.dryRun());
+                if (link == GcRecords.LinkLock.BUSY) {
+                    return;
+                }
+                if (link == GcRecords.LinkLock.ABSENT || records.isReferencedIn(repositoryId, digest)) {
                     if (!options.dryRun()) {
                         records.dropLinkReview(repositoryId, digest);
                     }

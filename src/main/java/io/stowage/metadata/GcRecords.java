@@ -185,8 +185,9 @@ public class GcRecords {
     }
 
     /**
-     * Claims a link's review for this transaction ({@code lock}), skipping it if another worker has it. Nothing
-     * that holds locks the collector waits for (pushes) touches link reviews, so locking the row first is safe.
+     * Claims a link's review for this transaction ({@code lock}), skipping it if another worker has it. Deleting a
+     * manifest enqueues link reviews while a push may wait for it, so whoever holds this row must never wait for a
+     * push: see {@link #lockLink}.
      */
     public Optional<Review> claimLinkReview(long repositoryId, String digest, boolean lock) {
         return jdbc.sql("select review_after <= now() from gc_link_reviews where repository_id = ? and digest = ?"
@@ -200,10 +201,29 @@ public class GcRecords {
                 .param(repositoryId).param(digest).update();
     }
 
-    /** Whether the repository links the blob, locking the link ({@code lock}) after pushes that share-lock it. */
-    public boolean lockLink(long repositoryId, String digest, boolean lock) {
-        return jdbc.sql("select 1 from repository_blobs where repository_id = ? and digest = ?" + (lock ? " for update" : ""))
-                .param(repositoryId).param(digest).query(Integer.class).optional().isPresent();
+    /** What {@link #lockLink} found. */
+    public enum LinkLock {
+        /** The repository links the blob, and the link is locked (or no lock was asked for). */
+        LOCKED,
+        /** A push holds the link: it is there, and will be referenced or not once the push ends. */
+        BUSY,
+        /** The repository does not link the blob. */
+        ABSENT
+    }
+
+    /**
+     * Whether the repository links the blob, locking the link ({@code lock}) unless a push holds it. Never waits: a
+     * push may itself wait for a manifest deletion that waits for the link review this caller holds.
+     */
+    public LinkLock lockLink(long repositoryId, String digest, boolean lock) {
+        if (jdbc.sql("select 1 from repository_blobs where repository_id = ? and digest = ?"
+                        + (lock ? " for update skip locked" : ""))
+                .param(repositoryId).param(digest).query(Integer.class).optional().isPresent()) {
+            return LinkLock.LOCKED;
+        }
+        boolean exists = lock && jdbc.sql("select exists (select 1 from repository_blobs where repository_id = ?"
+                        + " and digest = ?)").param(repositoryId).param(digest).query(Boolean.class).single();
+        return exists ? LinkLock.BUSY : LinkLock.ABSENT;
     }
 
     /** Whether a manifest of the repository references the blob (as config or layer). */

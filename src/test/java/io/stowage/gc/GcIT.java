@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -28,6 +30,8 @@ import io.stowage.metadata.RepositoryRecords;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Online garbage collection end to end: content pushed over HTTP, collected, and checked in the storage backend.
@@ -48,6 +52,9 @@ class GcIT extends RegistryTestBase {
 
     @Autowired
     private JdbcClient jdbc;
+
+    @Autowired
+    private PlatformTransactionManager transactions;
 
     @Test
     void deletingATagCollectsTheImageAndItsUniqueBlobsButNotSharedOnes() {
@@ -187,6 +194,44 @@ class GcIT extends RegistryTestBase {
         assertThat(stored(orphan)).isTrue();
         assertThat(registry.getBytes("/v2/" + repository + "/blobs/" + orphan.digest()).body())
                 .isEqualTo(orphan.content());
+    }
+
+    /**
+     * A push share-locks the links it references until it commits. The collector leaves such a link for its next pass
+     * rather than waiting: it holds the link's review meanwhile, which a manifest deletion (that the push may be
+     * waiting for) needs too, and the three made a deadlock under load (GcStressIT).
+     */
+    @Test
+    void aLinkAPushHoldsIsLeftForTheNextPassNotWaitedFor() throws Exception {
+        String repository = uniqueRepository("gc-busy");
+        Blob orphan = registry.pushRandomBlob(repository, 300);
+        long repositoryId = repositories.findId(repository).orElseThrow();
+        TransactionTemplate push = new TransactionTemplate(transactions);
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread pusher = Thread.ofVirtual().start(() -> push.executeWithoutResult(status -> {
+            jdbc.sql("select 1 from repository_blobs where repository_id = ? and digest = ? for share")
+                    .param(repositoryId).param(orphan.digest()).query(Integer.class).single();
+            locked.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        try {
+            CompletableFuture<GarbageCollector.Report> busy = CompletableFuture.supplyAsync(
+                    () -> pass(UntaggedPolicy.KEEP, repository));
+            GarbageCollector.Report report = busy.get(10, TimeUnit.SECONDS);
+            assertThat(report.links()).as("the link a push holds").isEmpty();
+            assertThat(stored(orphan)).isTrue();
+        } finally {
+            release.countDown();
+            pusher.join();
+        }
+        assertThat(pass(UntaggedPolicy.KEEP, repository).links()).containsExactly(repository + "@" + orphan.digest());
+        assertThat(stored(orphan)).isFalse();
     }
 
     @Test
