@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.stowage.outage.ClientFailures;
 import io.stowage.outage.Dependency;
 import io.stowage.outage.OutageLog;
 import jakarta.servlet.http.HttpServletRequest;
@@ -97,16 +98,13 @@ class AdminErrorHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+        if (ClientFailures.isMalformedParameters(e)) {
+            return respond(AdminProblem.of(400, "invalid_request", "malformed query string", request), null);
+        }
         Optional<Dependency> outage = Dependency.outageOf(e);
         if (outage.isPresent()) {
             outages.refused(outage.get(), e);
             return unavailable(outage.get(), request);
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
-                // Tomcat parses the query string lazily and throws when a parameter is first read (e.g. ?n=%zz).
-                return respond(AdminProblem.of(400, "invalid_request", "malformed query string", request), null);
-            }
         }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(AdminProblem.of(500, "internal_error", "internal error", request), null);

@@ -49,7 +49,7 @@ public class Identities {
         this.bySubject = Caffeine.newBuilder().maximumSize(properties.auth().cache().identities())
                 .expireAfterWrite(CACHE_TIME)
                 .refreshAfterWrite(CACHE_TIME.dividedBy(2)).ticker(AuthCaches.ticker(clock))
-                .executor(AuthCaches.EXECUTOR).recordStats().build(this::load);
+                .executor(AuthCaches.EXECUTOR).recordStats().build(AuthCaches.checkedBy(this::load));
     }
 
     /**

@@ -52,8 +52,8 @@ public class SignIn {
 
                     @Override
                     public Remembered reload(Credentials credentials, Remembered old) {
-                        return identities.recheck(credentials.username(), old.storedHash())
-                                .map(identity -> new Remembered(identity, old.storedHash())).orElse(null);
+                        return AuthCaches.forgetOnFailure(() -> identities.recheck(credentials.username(),
+                                old.storedHash()).map(identity -> new Remembered(identity, old.storedHash())).orElse(null));
                     }
                 });
     }

@@ -8,10 +8,11 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import io.stowage.config.StowageProperties;
+import io.stowage.outage.ClientFailures;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -46,10 +47,12 @@ class TokenController {
     private final SigningKeys keys;
     private final String service;
     private final AuthMetrics metrics;
+    private final OutageLog outages;
 
     TokenController(SignIn signIn, RefreshTokens refreshTokens, AccessPolicy policy, TokenIssuer issuer,
-                    SigningKeys keys, StowageProperties properties, AuthMetrics metrics) {
+                    SigningKeys keys, StowageProperties properties, AuthMetrics metrics, OutageLog outages) {
         this.metrics = metrics;
+        this.outages = outages;
         this.signIn = signIn;
         this.refreshTokens = refreshTokens;
         this.policy = policy;
@@ -157,18 +160,23 @@ class TokenController {
         return badCredentials(e.getMessage());
     }
 
-    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
-    ResponseEntity<Map<String, Object>> databaseUnavailable(Exception e) {
-        log.warn("Database unavailable: {}", e.toString());
-        return error(503, "temporarily_unavailable", "metadata database unavailable, retry later");
-    }
-
-    /** Whatever else goes wrong still answers in this endpoint's shape: bad input a 400, a bug a logged 500. */
+    /**
+     * Whatever else goes wrong still answers in this endpoint's shape: an outage 503 {@code temporarily_unavailable}
+     * (RFC 6749 section 4.1.2.1) with {@code Retry-After}, bad input a 400, a bug a logged 500.
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
-        if (isMalformedParameters(e)) {
+        if (ClientFailures.isMalformedParameters(e)) {
             // Tomcat parses the query and form lazily and throws when a parameter is first read (e.g. ?scope=%zz).
             return error(400, "invalid_request", "malformed query string or form");
+        }
+        Optional<Dependency> outage = Dependency.outageOf(e);
+        if (outage.isPresent()) {
+            outages.refused(outage.get(), e);
+            return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER,
+                            Long.toString(Dependency.RETRY_AFTER.toSeconds()))
+                    .cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON)
+                    .body(errorBody("temporarily_unavailable", outage.get().description() + " unavailable, retry later"));
         }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
         return error(500, "server_error", "internal error");
@@ -237,14 +245,6 @@ class TokenController {
         return values == null || values.length == 0 ? null : values[0];
     }
 
-    private static boolean isMalformedParameters(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static Map<String, Object> errorBody(String error, String description) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -64,7 +64,7 @@ public class TokenVerifier {
         // the limit, the least useful entry goes, one at a time; one-off tokens do not push out the busy ones.
         this.remembered = Caffeine.newBuilder().maximumSize(limit).expireAfterWrite(REMEMBER)
                 .refreshAfterWrite(REMEMBER.dividedBy(2)).ticker(AuthCaches.ticker(clock))
-                .executor(AuthCaches.EXECUTOR).recordStats().build(this::recheck);
+                .executor(AuthCaches.EXECUTOR).recordStats().build(AuthCaches.checkedBy(this::recheck));
     }
 
     /**

@@ -10,7 +10,7 @@ import io.stowage.outage.OutageLog;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.RegistryException;
 import io.stowage.registry.UploadRangeException;
-import io.stowage.web.ClientFailures;
+import io.stowage.outage.ClientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -110,7 +110,7 @@ class OciErrorHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<OciError> unexpected(Exception e, HttpServletRequest request) {
-        if (isMalformedQuery(e)) {
+        if (ClientFailures.isMalformedParameters(e)) {
             // Tomcat parses the query string lazily and throws when a parameter is first read (e.g. ?n=%zz).
             return respond(400, ErrorCode.UNSUPPORTED, "malformed query string", null, null);
         }
@@ -143,12 +143,4 @@ class OciErrorHandler {
         return builder.body(OciError.of(code, message, detail));
     }
 
-    private static boolean isMalformedQuery(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -1,4 +1,4 @@
-package io.stowage.web;
+package io.stowage.outage;
 
 import io.stowage.storage.PartialWriteException;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
@@ -21,9 +21,25 @@ public final class ClientFailures {
             }
             String name = t.getClass().getName();
             // Tomcat's: ClientAbortException wraps every failed read of the body (early end, timeout, reset) and
-            // every failed write of the response; BadRequestException is a body whose framing it cannot parse.
+            // every failed write of the response; BadRequestException is a body whose framing it cannot parse;
+            // InvalidParameterException a query or form it cannot decode (e.g. %zz), read lazily by the first lookup.
             if (name.equals("org.apache.catalina.connector.ClientAbortException")
-                    || name.equals("org.apache.coyote.BadRequestException")) {
+                    || name.equals("org.apache.coyote.BadRequestException")
+                    || name.equals("org.apache.tomcat.util.http.InvalidParameterException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the failure is Tomcat's refusal of a query string or form it cannot decode (e.g. {@code %zz}): Tomcat
+     * parses them lazily and throws when a parameter is first read, so any handler may meet it.
+     */
+    public static boolean isMalformedParameters(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth++ < 32; t = t.getCause()) {
+            if (t.getClass().getName().equals("org.apache.tomcat.util.http.InvalidParameterException")) {
                 return true;
             }
         }

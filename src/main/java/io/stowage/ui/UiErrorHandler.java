@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.stowage.admin.AdminException;
 import io.stowage.outage.Dependency;
 import io.stowage.outage.OutageLog;
-import io.stowage.web.ClientFailures;
+import io.stowage.outage.ClientFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
