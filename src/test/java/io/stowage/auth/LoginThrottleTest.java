@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.stowage.MovableClock;
 import io.stowage.config.StowageProperties;
 import org.junit.jupiter.api.Test;
 
