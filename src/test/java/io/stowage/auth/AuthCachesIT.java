@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
@@ -54,7 +56,7 @@ import org.springframework.test.context.TestPropertySource;
  * filled them, and at 10,000 they emptied themselves, making every hot client miss at once. This test fails on them.
  */
 @TokenAuth
-@TestPropertySource(properties = {"server.forward-headers-strategy=native", "logging.level.io.stowage.access=warn",
+@TestPropertySource(properties = {"server.forward-headers-strategy=native",
         "stowage.auth.cache.tokens=1000", "stowage.auth.cache.sign-ins=1000", "stowage.auth.cache.identities=1000"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthCachesIT extends RegistryTestBase {
@@ -70,6 +72,20 @@ class AuthCachesIT extends RegistryTestBase {
 
     @Autowired
     private JdbcClient jdbc;
+
+    /**
+     * 130,000 access lines would say nothing here. Set for this class only: a logging.level property would hold in
+     * the logging system after it, and silence the access log for the other classes sharing the context.
+     */
+    @BeforeAll
+    void quietAccessLog() {
+        LoggingSystem.get(getClass().getClassLoader()).setLogLevel("io.stowage.access", LogLevel.WARN);
+    }
+
+    @AfterAll
+    void restoreAccessLog() {
+        LoggingSystem.get(getClass().getClassLoader()).setLogLevel("io.stowage.access", null);
+    }
     @Autowired
     private SigningKeys signingKeys;
     @Autowired

@@ -24,7 +24,7 @@ import org.springframework.test.context.TestPropertySource;
  * {@link AuthCachesIT}'s, so that the two start one application between them.
  */
 @TokenAuth
-@TestPropertySource(properties = {"server.forward-headers-strategy=native", "logging.level.io.stowage.access=warn",
+@TestPropertySource(properties = {"server.forward-headers-strategy=native",
         "stowage.auth.cache.tokens=1000", "stowage.auth.cache.sign-ins=1000", "stowage.auth.cache.identities=1000"})
 class LoginThrottleIT extends RegistryTestBase {
 
