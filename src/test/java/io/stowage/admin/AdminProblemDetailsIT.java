@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 @TokenAuth
 class AdminProblemDetailsIT extends AdminApiTestBase {
 
-    /** The largest body the admin API reads, as the README states it: 1 MiB. */
+    /** The largest body the admin API reads, as docs/admin-api.md states it: 1 MiB. */
     private static final int BODY_LIMIT = 1024 * 1024;
 
     @Test
