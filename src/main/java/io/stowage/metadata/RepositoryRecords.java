@@ -60,10 +60,16 @@ public class RepositoryRecords {
 
     /** The repository's id, creating the repository on first use. */
     public long getOrCreate(String name) {
-        return findId(name).orElseGet(() -> jdbc.sql("""
-                insert into repositories (name) values (?)
-                on conflict (name) do update set name = excluded.name
-                returning id""").param(name).query(Long.class).single());
+        Optional<Long> id = findId(name);
+        // Do nothing on conflict, then read what the other creation committed: "do update" would lock the row for
+        // update to the end of this transaction and block every foreign key check on it (the links and reviews of
+        // other pushes), which closed deadlocks between pushes into a new repository. Repeats if a deletion came
+        // between the two.
+        while (id.isEmpty()) {
+            id = jdbc.sql("insert into repositories (name) values (?) on conflict (name) do nothing returning id")
+                    .param(name).query(Long.class).optional().or(() -> findId(name));
+        }
+        return id.get();
     }
 
     public void markPushed(long id) {
