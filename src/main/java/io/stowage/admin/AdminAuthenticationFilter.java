@@ -2,6 +2,7 @@ package io.stowage.admin;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.servlet.FilterChain;
@@ -17,29 +18,29 @@ import io.stowage.auth.TokenVerifier;
 import io.stowage.auth.VerifiedToken;
 import io.stowage.config.StowageProperties;
 import io.stowage.outage.Dependency;
-import io.stowage.outage.OutageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Establishes who calls /api/v1/: a bearer token from {@code /auth/token} (any valid token of an account that still
- * exists and is enabled; its scopes do not matter here) or HTTP basic credentials, checked with the same brute-force
- * backoff as the token endpoint. Anything else is 401 with a {@code Basic} challenge. What the caller may do is for
- * the services to decide. Bodies that are not JSON, as an HTML form's, are refused (415). Every refusal is a problem
- * detail, as the controllers' are ({@link AdminProblem}); a database that cannot be reached is 503. The OpenAPI
- * document is open to all.
- * With {@code stowage.auth.mode=none} every caller is an administrator, as every caller may do anything on /v2/.
+ * Establishes who calls /api/v1/, in the admin API's security chain: a bearer token from {@code /auth/token} (any valid
+ * token of an account that still exists and is enabled; its scopes do not matter here) or HTTP basic credentials,
+ * checked with the same brute-force backoff as the token endpoint. Credentials that do not hold are answered at once;
+ * a request without any goes on unauthenticated, for the chain to refuse ({@link #entryPoint}: 401 with a
+ * {@code Basic} challenge). What the caller may do is for the services to decide. Bodies that are not JSON, as an HTML
+ * form's, are refused (415). Every refusal is a problem detail, as the controllers' are ({@link AdminProblem}); a
+ * database that cannot be reached is 503. With {@code stowage.auth.mode=none} every caller is an administrator, as
+ * every caller may do anything on /v2/.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
-class AdminAuthenticationFilter extends OncePerRequestFilter {
+public final class AdminAuthenticationFilter extends OncePerRequestFilter {
 
     static final String PREFIX = "/api/v1";
     static final String CHALLENGE = "Basic realm=\"stowage\"";
@@ -50,22 +51,36 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
     private final TokenVerifier verifier;
     private final Identities identities;
     private final SignIn signIn;
-    private final OutageLog outages;
+    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-    AdminAuthenticationFilter(StowageProperties properties, TokenVerifier verifier, Identities identities,
-                              SignIn signIn, OutageLog outages) {
-        this.outages = outages;
+    public AdminAuthenticationFilter(StowageProperties properties, TokenVerifier verifier, Identities identities,
+                                     SignIn signIn) {
         this.enabled = properties.auth().mode() == StowageProperties.AuthMode.TOKEN;
         this.verifier = verifier;
         this.identities = identities;
         this.signIn = signIn;
     }
 
+    /** The OpenAPI document, open to all. */
+    public static final String DOCUMENT = AdminApiDocumentation.PATH;
+
+    /** 503 as a problem detail, with {@code Retry-After}, for an outage of the dependency. */
+    public static void unavailable(HttpServletRequest request, HttpServletResponse response, Dependency dependency)
+            throws IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+        error(request, response, 503, "unavailable", dependency.description() + " unavailable, retry later");
+    }
+
+    /** The answer to a request that reached the chain's authorization without credentials. */
+    public static AuthenticationEntryPoint entryPoint() {
+        return (request, response, e) -> unauthorized(request, response,
+                "authentication required: a bearer token from /auth/token or basic credentials");
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.equals(PREFIX) || path.startsWith(PREFIX + "/"))
-                || path.startsWith(AdminApiDocumentation.PATH);
+        return path.startsWith(AdminApiDocumentation.PATH);
     }
 
     @Override
@@ -77,7 +92,7 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
         }
         String address = request.getRemoteAddr();
         if (!enabled) {
-            request.setAttribute(AdminCaller.ATTRIBUTE, AdminCaller.unrestricted(address));
+            signedIn(request, AdminCaller.unrestricted(address));
             chain.doFilter(request, response);
             return;
         }
@@ -85,8 +100,7 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
         Optional<Identity> identity;
         try {
             if (authorization == null || authorization.isBlank()) {
-                unauthorized(request, response,
-                        "authentication required: a bearer token from /auth/token or basic credentials");
+                chain.doFilter(request, response); // the chain's authorization refuses it, through entryPoint()
                 return;
             } else if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 identity = bearer(authorization.substring(7).trim(), request, response);
@@ -97,21 +111,45 @@ class AdminAuthenticationFilter extends OncePerRequestFilter {
                 return;
             }
         } catch (RuntimeException e) {
-            // Signing in reads accounts and records failures, outside Spring MVC: answered here as its handler would.
-            Optional<Dependency> outage = Dependency.outageOf(e);
-            if (outage.isPresent()) {
-                outages.refused(outage.get(), e);
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
-                error(request, response, 503, "unavailable", outage.get().description() + " unavailable, retry later");
-            } else {
-                log.error("Unexpected failure signing in on {} {}", request.getMethod(), request.getRequestURI(), e);
-                error(request, response, 500, "internal_error", "internal error");
+            // Signing in reads accounts, outside Spring MVC: an outage goes to the chain's guard (503), a bug is 500.
+            if (Dependency.outageOf(e).isPresent()) {
+                throw e;
             }
+            log.error("Unexpected failure signing in on {} {}", request.getMethod(), request.getRequestURI(), e);
+            error(request, response, 500, "internal_error", "internal error");
             return;
         }
         if (identity.isPresent()) {
-            request.setAttribute(AdminCaller.ATTRIBUTE, new AdminCaller(identity.get(), address));
+            signedIn(request, new AdminCaller(identity.get(), address));
             chain.doFilter(request, response);
+        }
+    }
+
+    private void signedIn(HttpServletRequest request, AdminCaller caller) {
+        SecurityContext context = contexts.createEmptyContext();
+        context.setAuthentication(new AdminAuthentication(caller));
+        contexts.setContext(context);
+        request.setAttribute(AdminCaller.ATTRIBUTE, caller);
+    }
+
+    /** An admin API caller, for the chain's authorization: anyone who got this far is authenticated. */
+    private static final class AdminAuthentication extends AbstractAuthenticationToken {
+        private final String name;
+
+        AdminAuthentication(AdminCaller caller) {
+            super(List.of());
+            this.name = caller.actor();
+            setAuthenticated(true);
+        }
+
+        @Override
+        public Object getCredentials() {
+            return "";
+        }
+
+        @Override
+        public Object getPrincipal() {
+            return name;
         }
     }
 

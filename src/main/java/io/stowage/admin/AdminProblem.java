@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * machine-readable code clients switch on as the extension {@code error}, and, for invalid input, {@code errors}: the
  * fields at fault with what is wrong with each.
  */
-final class AdminProblem {
+public final class AdminProblem {
 
     /** The extension member holding the stable code ({@code invalid_request}, {@code not_found}, ...). */
     static final String CODE = "error";
@@ -58,7 +58,7 @@ final class AdminProblem {
     record FieldError(String field, String message) {
     }
 
-    static ProblemDetail of(int status, String code, String detail, HttpServletRequest request) {
+    public static ProblemDetail of(int status, String code, String detail, HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(status), detail);
         problem.setProperty(CODE, code);
         complete(problem, request);
@@ -111,7 +111,7 @@ final class AdminProblem {
     }
 
     /** Writes the problem as the answer, for the filters that run before Spring MVC's message converters. */
-    static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+    public static void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
         response.setStatus(problem.getStatus());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         JSON.writeValue(response.getOutputStream(), problem);

@@ -7,7 +7,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.core.Ordered;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -16,10 +16,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Repository names contain slashes, and a path pattern captures several segments only at its end ({@code {*name}}).
  * For the resources of a repository, {@code /api/v1/repositories/<name>/-/<resource>}, this filter writes the
  * name's slashes as {@code %2F}, making it one segment that {@code {name}} captures (decoded) in the middle of a
- * pattern. {@code -} is never a component of a repository name, so the first {@code /-/} ends the name.
+ * pattern. {@code -} is never a component of a repository name, so the first {@code /-/} ends the name. It runs after
+ * the security chains, whose firewall refuses an encoded slash a client sends and must not see this one.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+@Order(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10)
 class RepositoryPathFilter extends OncePerRequestFilter {
 
     static final String REPOSITORIES = AdminAuthenticationFilter.PREFIX + "/repositories/";

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.stowage.auth.AccountSignedOut;
 import io.stowage.auth.AccountsChanged;
 import io.stowage.auth.Actions;
 import io.stowage.auth.Grant;
@@ -127,6 +128,9 @@ public class RobotAdministration {
             throw AdminException.notFound("no robot named " + name);
         }
         events.publishEvent(new AccountsChanged(Identity.ROBOT_PREFIX + name));
+        if (changes.disabled()) {
+            events.publishEvent(new AccountSignedOut(Identity.ROBOT_PREFIX + name, "robot disabled"));
+        }
         audit.record(caller, AdminAudit.ROBOT_UPDATE, name, Map.of("disabled", changes.disabled()));
         return get(caller, name);
     }
@@ -138,6 +142,7 @@ public class RobotAdministration {
             throw AdminException.notFound("no robot named " + name);
         }
         events.publishEvent(new AccountsChanged(Identity.ROBOT_PREFIX + name));
+        events.publishEvent(new AccountSignedOut(Identity.ROBOT_PREFIX + name, "robot deleted"));
         audit.record(caller, AdminAudit.ROBOT_DELETE, name, null);
     }
 

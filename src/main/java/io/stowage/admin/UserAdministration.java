@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.stowage.auth.AccountSignedOut;
 import io.stowage.auth.AccountsChanged;
 import io.stowage.auth.Users;
 import io.stowage.metadata.RefreshTokenRecords;
@@ -120,6 +121,10 @@ public class UserAdministration {
         }
         if (changes.password() != null) {
             refreshTokens.deleteForUser(username);
+            events.publishEvent(new AccountSignedOut(username, "password changed"));
+        }
+        if (Boolean.TRUE.equals(changes.disabled())) {
+            events.publishEvent(new AccountSignedOut(username, "account disabled"));
         }
         events.publishEvent(new AccountsChanged(username));
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -140,6 +145,7 @@ public class UserAdministration {
             throw AdminException.notFound("no user named " + username);
         }
         events.publishEvent(new AccountsChanged(username));
+        events.publishEvent(new AccountSignedOut(username, "account deleted"));
         audit.record(caller, AdminAudit.USER_DELETE, username, null);
     }
 

@@ -1,6 +1,5 @@
 package io.stowage.ui;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -75,20 +74,14 @@ class UiLoginController {
         RedirectView redirect = new RedirectView(target, true);
         redirect.setExpandUriTemplateVariables(false);
         redirect.setExposeModelAttributes(false);
-        response.addHeader(HttpHeaders.SET_COOKIE,
-                UiSessions.cookie(sessions.issue(identity.get().subject()).value(), UiSessions.LIFETIME,
-                        request.isSecure()).toString());
+        sessions.signIn(identity.get(), request, response);
         return new ModelAndView(redirect);
     }
 
-    /** Ends the session on every node, not only in this browser, and removes its cookie. */
+    /** Ends the session on every node, not only in this browser; the session filter removes its cookie. */
     @PostMapping("/ui/logout")
-    String logout(@RequestAttribute(UiVisitorFilter.SESSION_ATTRIBUTE) UiSessions.Session session,
-                  HttpServletRequest request, HttpServletResponse response) {
-        if (!session.subject().isEmpty()) {
-            sessions.revoke(session);
-        }
-        response.addHeader(HttpHeaders.SET_COOKIE, UiSessions.cookie("", Duration.ZERO, request.isSecure()).toString());
+    String logout(HttpServletRequest request) {
+        sessions.signOut(request);
         return "redirect:/ui/";
     }
 }

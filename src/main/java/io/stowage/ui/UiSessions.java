@@ -1,141 +1,122 @@
 package io.stowage.ui;
 
-import java.security.SecureRandom;
-import java.text.ParseException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.stowage.auth.SigningKeys;
-import io.stowage.metadata.SessionRevocationRecords;
-import org.springframework.http.ResponseCookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import io.stowage.auth.AccountSignedOut;
+import io.stowage.auth.Identity;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.OutageLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * The web UI's sessions, held by the browser alone so that any node serves any request: a JWT signed with the
- * registry's own keys (shared by all nodes through PostgreSQL), naming the subject and a random CSRF token, expiring
- * after {@link #LIFETIME}. Its type and audience differ from the registry's tokens, so neither is accepted as the
- * other. The subject is resolved again on every request, so a disabled or deleted account is out at once. Visitors
- * who have not signed in (and everyone when auth is off) get a session with an empty subject: their forms need a
- * CSRF token too, or a page on another site could make their browser delete tags of an open registry. Signing out
- * revokes a signed-in session on every node ({@link #revoke}); the filter checks that before accepting one.
+ * The web UI's sessions: Spring Session's, kept in PostgreSQL so that every node sees the same ones, holding Spring
+ * Security's context (the subject signed in) and the CSRF token of its forms. Signing in changes the session's id
+ * (no fixation) and its CSRF token; signing out deletes the session, on every node at once; so does anything that
+ * changes what an account signed in with ({@link AccountSignedOut}: a new password or secret, the account disabled
+ * or deleted), so that a session never outlives the credentials that opened it, nor a deleted account's name.
  */
 @Component
-class UiSessions {
+public class UiSessions {
 
-    static final String COOKIE = "stowage_session";
-    static final Duration LIFETIME = Duration.ofHours(8);
-    private static final String AUDIENCE = "stowage-ui";
-    private static final JOSEObjectType TYPE = new JOSEObjectType("stowage-ui-session");
+    /** The session cookie's name (path {@code /ui}, HttpOnly, SameSite=Lax). */
+    public static final String COOKIE = "stowage_session";
+    private static final Logger log = LoggerFactory.getLogger(UiSessions.class);
 
-    private final SigningKeys keys;
-    private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+    private final SecurityContextRepository contextRepository = new HttpSessionSecurityContextRepository();
+    private final CsrfTokenRepository csrfTokens = new HttpSessionCsrfTokenRepository();
+    private final SessionAuthenticationStrategy onSignIn = new CompositeSessionAuthenticationStrategy(List.of(
+            new ChangeSessionIdAuthenticationStrategy(), new CsrfAuthenticationStrategy(csrfTokens)));
+    private final JdbcIndexedSessionRepository sessions;
+    private final OutageLog outages;
 
-    private final SessionRevocationRecords revocations;
-
-    UiSessions(SigningKeys keys, Clock clock, SessionRevocationRecords revocations) {
-        this.keys = keys;
-        this.clock = clock;
-        this.revocations = revocations;
-    }
-
-    /** Ends the session everywhere: its cookie, copied or not, is refused from now until it expires. */
-    void revoke(Session session) {
-        revocations.revoke(session.id(), session.expiresAt());
-    }
-
-    /** Whether the session was signed out of. Anonymous sessions are never revoked, so this asks only for others. */
-    boolean revoked(Session session) {
-        return !session.subject().isEmpty() && revocations.isRevoked(session.id());
+    UiSessions(JdbcIndexedSessionRepository sessions, OutageLog outages) {
+        this.sessions = sessions;
+        this.outages = outages;
     }
 
     /**
-     * A visitor's session: its id (what signing out revokes), who (empty: nobody signed in), the token every form
-     * that changes something must carry back, and when it expires.
+     * Deletes the sessions that expired, every minute on every node (Spring Session's own schedule is off: it would
+     * log a stack trace a minute while PostgreSQL is out, where this reports to the outage log).
      */
-    record Session(String id, String subject, String csrf, Instant expiresAt) {
-    }
-
-    /** A session just issued: the cookie's value and the session it holds. */
-    record Issued(String value, Session session) {
-    }
-
-    /** A new session for the subject (empty: nobody signed in). */
-    Issued issue(String subject) {
-        String id = randomToken();
-        String csrf = randomToken();
-        Instant now = clock.instant();
-        Instant expires = now.plus(LIFETIME);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .jwtID(id)
-                .subject(subject)
-                .audience(AUDIENCE)
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(expires))
-                .claim("csrf", csrf)
-                .build();
-        ECKey key = keys.signingKey();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(TYPE)
-                .build(), claims);
+    @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
+    void deleteExpired() {
         try {
-            jwt.sign(new ECDSASigner(key));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign a UI session", e);
+            sessions.cleanUpExpiredSessions();
+        } catch (RuntimeException e) {
+            Dependency.outageOf(e).ifPresentOrElse(outage -> outages.failed(outage, e),
+                    () -> log.warn("Deleting expired web UI sessions failed: {}", e.toString()));
         }
-        return new Issued(jwt.serialize(), new Session(id, subject, csrf, expires.truncatedTo(ChronoUnit.SECONDS)));
     }
 
-    private String randomToken() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /** Where the UI's security chain keeps the signed-in context: the session. */
+    public SecurityContextRepository contextRepository() {
+        return contextRepository;
     }
 
-    /** The cookie holding a session (an empty value and no lifetime remove it): never readable by scripts. */
-    static ResponseCookie cookie(String value, Duration maxAge, boolean secure) {
-        return ResponseCookie.from(COOKIE, value).path("/ui").httpOnly(true).secure(secure).sameSite("Lax")
-                .maxAge(maxAge).build();
+    /** Where the UI's security chain keeps the forms' CSRF token: the session. */
+    public CsrfTokenRepository csrfTokens() {
+        return csrfTokens;
     }
 
-    /** The session this cookie value holds, if it is one of ours, intact and unexpired. */
-    Optional<Session> read(String value) {
-        try {
-            SignedJWT jwt = SignedJWT.parse(value);
-            JWSHeader header = jwt.getHeader();
-            if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || !TYPE.equals(header.getType())
-                    || header.getKeyID() == null) {
-                return Optional.empty();
-            }
-            Optional<ECKey> key = keys.publicKey(header.getKeyID());
-            if (key.isEmpty() || !jwt.verify(new ECDSAVerifier(key.get().toECPublicKey()))) {
-                return Optional.empty();
-            }
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            Date expires = claims.getExpirationTime();
-            String csrf = claims.getStringClaim("csrf");
-            if (expires == null || !expires.toInstant().isAfter(clock.instant()) || claims.getSubject() == null
-                    || csrf == null || claims.getJWTID() == null
-                    || !List.of(AUDIENCE).equals(claims.getAudience())) {
-                return Optional.empty();
-            }
-            return Optional.of(new Session(claims.getJWTID(), claims.getSubject(), csrf, expires.toInstant()));
-        } catch (ParseException | JOSEException | RuntimeException e) {
-            return Optional.empty();
+    /** Signs the identity in for the rest of this session, under a new session id and a new CSRF token. */
+    void signIn(Identity identity, HttpServletRequest request, HttpServletResponse response) {
+        Authentication authentication = UsernamePasswordAuthenticationToken.authenticated(identity.subject(), null,
+                List.of());
+        onSignIn.onAuthentication(authentication, request, response);
+        SecurityContext context = contexts.createEmptyContext();
+        context.setAuthentication(authentication);
+        contexts.setContext(context);
+        contextRepository.saveContext(context, request, response);
+    }
+
+    /** Ends this browser's session, on every node. */
+    void signOut(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
+        contexts.clearContext();
+    }
+
+    /** The subject this request's session is signed in as, or null. */
+    static String subject(Authentication authentication) {
+        return authentication instanceof UsernamePasswordAuthenticationToken signedIn && signedIn.isAuthenticated()
+                && signedIn.getPrincipal() instanceof String subject ? subject : null;
+    }
+
+    /**
+     * Ends every session of the account, on every node: what it signed in with no longer holds. After the change
+     * commits (at once when there is no transaction), so that a change rolled back signs nobody out.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    public void signedOut(AccountSignedOut event) {
+        var found = sessions.findByPrincipalName(event.subject());
+        found.keySet().forEach(sessions::deleteById);
+        if (!found.isEmpty()) {
+            log.info("Ended {} web UI session(s) of {}: {}", found.size(), event.subject(), event.reason());
         }
     }
 }

@@ -7,15 +7,16 @@ import io.stowage.auth.Identity;
 
 /**
  * Who is looking at a page, as {@link UiVisitorFilter} established it: a signed-in identity, an anonymous visitor, or
- * (with {@code stowage.auth.mode=none}) anybody with every right. {@code csrf} is the session's form token.
+ * (with {@code stowage.auth.mode=none}) anybody with every right. The forms' CSRF token is Spring Security's, which
+ * Thymeleaf writes into every form it renders with {@code th:action}.
  */
-public record UiVisitor(Identity identity, String csrf, String address, boolean signedIn, boolean authEnabled) {
+public record UiVisitor(Identity identity, String address, boolean signedIn, boolean authEnabled) {
 
     static final String ATTRIBUTE = "io.stowage.ui.visitor";
 
     /** Anyone, allowed everything: auth is off, as on /v2/ and /api/v1/. */
-    static UiVisitor unrestricted(String address, String csrf) {
-        return new UiVisitor(new Identity("", Identity.Kind.ANONYMOUS, true, List.of()), csrf, address, false, false);
+    static UiVisitor unrestricted(String address) {
+        return new UiVisitor(new Identity("", Identity.Kind.ANONYMOUS, true, List.of()), address, false, false);
     }
 
     /** The caller the admin services check, so the UI follows exactly the admin API's rules. */

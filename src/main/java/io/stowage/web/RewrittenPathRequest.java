@@ -1,11 +1,16 @@
 package io.stowage.web;
 
+import java.nio.charset.StandardCharsets;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import org.springframework.web.util.UriUtils;
 
 /**
  * A request whose path a routing filter rewrote, so that Spring MVC's mappings see the new one: the URI, servlet
- * path and URL all follow it (used where repository names, which contain slashes, must be split off a path).
+ * path and URL all follow it (used where repository names, which contain slashes, must be split off a path). As the
+ * container's, the URI is as sent (percent-encoded) and the servlet path decoded: Spring Security's firewall refuses a
+ * servlet path that still holds a {@code %}, the sign of a path encoded twice.
  */
 public final class RewrittenPathRequest extends HttpServletRequestWrapper {
 
@@ -23,7 +28,11 @@ public final class RewrittenPathRequest extends HttpServletRequestWrapper {
 
     @Override
     public String getServletPath() {
-        return path;
+        try {
+            return UriUtils.decode(path, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return path; // as sent: the firewall refuses it
+        }
     }
 
     @Override

@@ -189,10 +189,10 @@ class TwoNodeTokenIT {
     }
 
     @Test
-    void webUiSessionOfOneClusterNodeWorksOnTheOtherButNotOnANodeWithOtherKeys() throws Exception {
+    void webUiSessionOfOneClusterNodeWorksOnTheOtherButNotOnANodeOfAnotherCluster() throws Exception {
         String cookie = new io.stowage.ui.UiForms(http, a.baseUrl()).signIn(ADMIN, ADMIN_PASSWORD);
 
-        // No session store: b reads a's cookie with the keys they share, and takes the CSRF token it carries.
+        // The session is a row in the database they share: b finds it, and the CSRF token it holds.
         HttpResponse<String> onB = send(HttpRequest.newBuilder(uri(b, "/ui/")).header("Cookie", cookie));
         assertThat(onB.statusCode()).isEqualTo(200);
         assertThat(onB.body()).contains("Sign out").contains("/ui/admin/robots");
@@ -208,10 +208,44 @@ class TwoNodeTokenIT {
         HttpResponse<String> onA = send(HttpRequest.newBuilder(uri(a, "/ui/")).header("Cookie", cookie));
         assertThat(onA.body()).doesNotContain("Sign out").contains("Sign in");
 
-        // c signs with keys of its own (trusting a's for registry tokens only): the cookie signs nobody in there.
+        // c has a database of its own (trusting a's keys for registry tokens only): the cookie signs nobody in there.
         HttpResponse<String> onC = send(HttpRequest.newBuilder(uri(c, "/ui/")).header("Cookie", cookie));
         assertThat(onC.statusCode()).isEqualTo(200);
         assertThat(onC.body()).doesNotContain("Sign out").contains("Sign in");
+    }
+
+    /**
+     * The UI's sessions are rows every node reads: a password changed on b ends a session opened on a at once, and so
+     * does deleting the account (a new account of the same name is not signed in by the old cookie).
+     */
+    @Test
+    void aSessionEndsOnEveryNodeAtOnceWhenItsPasswordChangesOrItsAccountIsDeleted() throws Exception {
+        String user = "session" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        assertThat(admin(a, "POST", "/api/v1/users", Map.of("username", user, "password", "first-pass")))
+                .isEqualTo(201);
+        String cookie = new io.stowage.ui.UiForms(http, a.baseUrl()).signIn(user, "first-pass");
+        assertThat(send(HttpRequest.newBuilder(uri(b, "/ui/")).header("Cookie", cookie)).body()).contains("Sign out");
+
+        assertThat(admin(b, "PATCH", "/api/v1/users/" + user, Map.of("password", "second-pass"))).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder(uri(a, "/ui/")).header("Cookie", cookie)).body())
+                .as("signed out on a by the password change on b").doesNotContain("Sign out");
+
+        cookie = new io.stowage.ui.UiForms(http, a.baseUrl()).signIn(user, "second-pass");
+        assertThat(admin(b, "DELETE", "/api/v1/users/" + user, null)).isEqualTo(204);
+        assertThat(admin(b, "POST", "/api/v1/users", Map.of("username", user, "password", "third-pass")))
+                .isEqualTo(201);
+        assertThat(send(HttpRequest.newBuilder(uri(a, "/ui/")).header("Cookie", cookie)).body())
+                .as("the deleted account's session does not sign in its namesake").doesNotContain("Sign out");
+    }
+
+    /** An admin API call as the administrator; its status. */
+    private int admin(StowageProcess node, String method, String path, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(node, path))
+                .header("Authorization", basic(ADMIN, ADMIN_PASSWORD)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        HttpResponse<String> response = send(request);
+        return response.statusCode();
     }
 
     @Test

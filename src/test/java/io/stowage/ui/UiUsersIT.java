@@ -59,7 +59,7 @@ class UiUsersIT extends UiTestBase {
     }
 
     @Test
-    void disablingSignsTheUserOutAtOnceAndEnablingLetsThemBackIn() throws Exception {
+    void disablingEndsTheUsersSessionsAtOnceAndEnablingLetsThemSignInAgain() throws Exception {
         String name = newUser("pw-disable-1", false);
         String session = signIn(name, "pw-disable-1");
         assertThat(page("/ui/", session).body()).contains("Sign out");
@@ -74,7 +74,9 @@ class UiUsersIT extends UiTestBase {
                 l -> assertThat(l).endsWith("?done=enabled&user=" + name));
         assertThat(row(page(USERS, admin).body(), name)).contains(">active<");
         assertThat(tokenResponse(basic(name, "pw-disable-1")).statusCode()).isEqualTo(200);
-        assertThat(page("/ui/", session).body()).contains("Sign out");
+        // Disabling ended the session for good: enabled again, the user signs in anew.
+        assertThat(page("/ui/", session).body()).doesNotContain("Sign out");
+        assertThat(page("/ui/", signIn(name, "pw-disable-1")).body()).contains("Sign out");
     }
 
     @Test

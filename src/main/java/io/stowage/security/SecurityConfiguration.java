@@ -1,0 +1,190 @@
+package io.stowage.security;
+
+import jakarta.servlet.DispatcherType;
+import io.stowage.admin.AdminAuthenticationFilter;
+import io.stowage.auth.AccessPolicy;
+import io.stowage.auth.AuthMetrics;
+import io.stowage.auth.Identities;
+import io.stowage.auth.SignIn;
+import io.stowage.auth.TokenVerifier;
+import io.stowage.config.StowageProperties;
+import io.stowage.distribution.RegistryAccessManager;
+import io.stowage.distribution.RegistryAuthenticationFilter;
+import io.stowage.distribution.RegistryRefusals;
+import io.stowage.outage.OutageLog;
+import io.stowage.ui.UiCsrfTokens;
+import io.stowage.ui.UiSessions;
+import io.stowage.ui.UiVisitorFilter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
+
+/**
+ * Every surface's security, in one place: one Spring Security filter chain each for the registry API (/v2/ and
+ * docker search), the token endpoint, the admin API and the web UI, and one for what is open to all (static assets,
+ * the error page, and the management port's health and metrics, which stay inside the cluster). Before any of them,
+ * Spring Security's firewall refuses paths that mean one thing to the servlet container and another to Spring MVC
+ * ({@code ;} parameters, encoded separators), answered in the surface's format ({@link SurfaceRejections}).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+public class SecurityConfiguration {
+
+    /** Prefix of the web UI's content security policy: nothing may frame a page, post a form elsewhere, or plug in. */
+    static final String UI_CONTENT_SECURITY_POLICY =
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+
+    /** Any method reaches Spring MVC, which answers those an endpoint lacks with 405 and {@code Allow}, not 400. */
+    @Bean
+    HttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setUnsafeAllowAnyHttpMethod(true);
+        return firewall;
+    }
+
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return new SurfaceRejections();
+    }
+
+    /**
+     * /v2/ and /v1/search, stateless: bearer tokens and basic credentials ({@link RegistryAuthenticationFilter}), then
+     * the access each request needs ({@link RegistryAccessManager}), refused with the Docker token challenge or 403
+     * {@code DENIED}. Blobs and manifests keep their own caching headers.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain registryChain(HttpSecurity http, StowageProperties properties, TokenVerifier verifier,
+                                      SignIn signIn, Identities identities, AccessPolicy policy, AuthMetrics metrics,
+                                      OutageLog outages) throws Exception {
+        RegistryAuthenticationFilter authentication = new RegistryAuthenticationFilter(tokenAuth(properties),
+                properties.auth().service(), verifier, signIn, identities, policy, metrics);
+        RegistryAccessManager access = new RegistryAccessManager(policy, metrics);
+        stateless(http.securityMatcher("/v2", "/v2/**", "/v1/search"))
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
+                .anonymous(AbstractHttpConfigurer::disable)
+                .addFilterBefore(new OutageGuard(outages, RegistryRefusals::unavailable), DisableEncodeUrlFilter.class)
+                .addFilterBefore(authentication, AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(requests -> requests
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .anyRequest().access(access))
+                .exceptionHandling(exceptions -> exceptions
+                        .accessDeniedHandler(access.deniedHandler(authentication.refusals())));
+        return http.build();
+    }
+
+    /**
+     * /auth/token and the signing keys: open to all, stateless; the token endpoint checks credentials itself (basic
+     * credentials, the OAuth2 password and refresh_token grants) and answers in OAuth2's shape.
+     */
+    @Bean
+    @Order(2)
+    SecurityFilterChain tokenChain(HttpSecurity http) throws Exception {
+        stateless(http.securityMatcher("/auth/**"))
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+        return http.build();
+    }
+
+    /**
+     * /api/v1/, stateless: bearer tokens and basic credentials ({@link AdminAuthenticationFilter}); only the OpenAPI
+     * document is open to all. What each caller may do is for the services to say.
+     */
+    @Bean
+    @Order(3)
+    SecurityFilterChain adminChain(HttpSecurity http, StowageProperties properties, TokenVerifier verifier,
+                                   Identities identities, SignIn signIn, OutageLog outages) throws Exception {
+        stateless(http.securityMatcher("/api/v1", "/api/v1/**"))
+                .anonymous(AbstractHttpConfigurer::disable)
+                .addFilterBefore(new OutageGuard(outages, AdminAuthenticationFilter::unavailable),
+                        DisableEncodeUrlFilter.class)
+                .addFilterBefore(new AdminAuthenticationFilter(properties, verifier, identities, signIn),
+                        AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(requests -> requests
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers(AdminAuthenticationFilter.DOCUMENT).permitAll()
+                        .anyRequest().authenticated())
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(AdminAuthenticationFilter.entryPoint()));
+        return http.build();
+    }
+
+    /** The UI's stylesheet and script: no session is looked up for them. */
+    @Bean
+    @Order(4)
+    SecurityFilterChain uiAssetsChain(HttpSecurity http) throws Exception {
+        stateless(http.securityMatcher("/ui/static/**"))
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+        return http.build();
+    }
+
+    /**
+     * /ui/: sessions in PostgreSQL ({@link UiSessions}), a new session id and CSRF token at sign-in, the CSRF token
+     * required of every POST (sign-in included) from the form or a header, never the query string
+     * ({@link UiCsrfTokens}), and headers that keep pages out of frames and other sites' referrers. Pages are open;
+     * those for accounts send anonymous visitors to sign in, and the services check every right.
+     */
+    @Bean
+    @Order(5)
+    SecurityFilterChain uiChain(HttpSecurity http, StowageProperties properties, UiSessions sessions,
+                                Identities identities, OutageLog outages) throws Exception {
+        http.securityMatcher("/ui", "/ui/**")
+                .securityContext(context -> context.securityContextRepository(sessions.contextRepository()))
+                .sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId()))
+                .csrf(csrf -> csrf.csrfTokenRepository(sessions.csrfTokens())
+                        .csrfTokenRequestHandler(new UiCsrfTokens()))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(UI_CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .frameOptions(frame -> frame.deny()))
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .addFilterBefore(new OutageGuard(outages, UiVisitorFilter::unavailable), DisableEncodeUrlFilter.class)
+                .addFilterAfter(new UiVisitorFilter(tokenAuth(properties), sessions, identities),
+                        AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .exceptionHandling(exceptions -> exceptions.accessDeniedHandler(UiVisitorFilter.csrfRefusal()));
+        return http.build();
+    }
+
+    /** What is open to all: the error page, WebJars, and on the management port, health and metrics. */
+    @Bean
+    @Order(6)
+    SecurityFilterChain openChain(HttpSecurity http) throws Exception {
+        stateless(http)
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+        return http.build();
+    }
+
+    /** No session, no CSRF (no cookie authenticates these requests), no login pages. */
+    private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .securityContext(context -> context.securityContextRepository(
+                        new RequestAttributeSecurityContextRepository()))
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable);
+    }
+
+    private static boolean tokenAuth(StowageProperties properties) {
+        return properties.auth().mode() == StowageProperties.AuthMode.TOKEN;
+    }
+}
