@@ -208,7 +208,7 @@ class GcStressIT {
         System.out.printf("""
                         GC stress summary: %d s, %d clients
                           acknowledged pushes %d (tagged %d, indexes %d, signatures %d, pushed again %d); manifest \
-                        PUTs retried after MANIFEST_BLOB_UNKNOWN %d
+                        PUTs retried after MANIFEST_BLOB_UNKNOWN %d, pushes given up after 50 tries %d
                           deletes acknowledged: tags %d, manifests %d (of nothing %d, refused for an index %d)
                           uploads: monolithic %d, chunked %d, mounted %d (mount refused %d), skipped after HEAD %d; \
                         distinct blobs %d
@@ -218,7 +218,7 @@ class GcStressIT {
                           reviews due when the clients stopped %d, settled in %d ms; tags present %d
                         """,
                 RUN.toSeconds(), CLIENTS, ledger.pushes.sum(), ledger.taggedPushes.sum(), ledger.indexPushes.sum(),
-                ledger.signatures.sum(), ledger.rePushes.sum(), ledger.blobRetries.sum(), ledger.tagDeletes.sum(),
+                ledger.signatures.sum(), ledger.rePushes.sum(), ledger.blobRetries.sum(), ledger.starvedPushes.sum(), ledger.tagDeletes.sum(),
                 ledger.manifestDeletes.sum(), ledger.deletesOfNothing.sum(), ledger.deletesRefused.sum(),
                 ledger.monolithicUploads.sum(), ledger.chunkedUploads.sum(), ledger.mounts.sum(),
                 ledger.mountsRefused.sum(), ledger.uploadsSkipped.sum(), ledger.distinctUploads(), ledger.pulls.sum(),
@@ -238,6 +238,8 @@ class GcStressIT {
         assertThat(ledger.tagDeletes.sum() + ledger.manifestDeletes.sum()).as("deletes acknowledged")
                 .isGreaterThanOrEqualTo(50);
         assertThat(ledger.blobRetries.sum()).as("pushes that met the collector").isPositive();
+        assertThat(ledger.starvedPushes.sum()).as("pushes the collector outran 50 times in a row")
+                .isLessThanOrEqualTo(ledger.pushes.sum() / 50);
         assertThat(collectedBlobs).as("distinct blobs collected").isGreaterThanOrEqualTo(200);
         assertThat(secondNodeCollected.blobs.sum()).as("blobs the second node collected").isPositive();
         assertThat(scheduled.blobs.sum()).as("blobs the scheduled collector collected").isPositive();

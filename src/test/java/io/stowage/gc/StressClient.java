@@ -26,7 +26,10 @@ import tools.jackson.databind.JsonNode;
  */
 final class StressClient implements Runnable {
 
-    // Far beyond what the race with the collector explains: reaching it means a push cannot succeed.
+    // Where a client gives up on one push. A collector at delay 0 that never runs out of reviews can outrun a client
+    // that many times in a row (an index's child, pushed by digest, gone 3 ms after its 201, 50 times in 13 s on CI):
+    // that is the delay, not a fault, so it is counted (StressLedger.starvedPushes), not failed. A registry that
+    // cannot take pushes at all fails the run's totals instead (GcStressIT).
     private static final int MAX_ATTEMPTS = 50;
 
     private final int id;
@@ -235,7 +238,7 @@ final class StressClient implements Runnable {
             }
             ledger.blobRetries.increment();
             if (attempt == MAX_ATTEMPTS) {
-                ledger.fail(what + " still misses content after " + attempt + " attempts: " + response.body());
+                ledger.starvedPushes.increment();
                 return false;
             }
             Set<String> missing = missing(response);

@@ -41,6 +41,8 @@ final class StressLedger {
     final LongAdder deletesOfNothing = new LongAdder();
     final LongAdder deletesRefused = new LongAdder();
     final LongAdder blobRetries = new LongAdder();
+    /** Pushes given up after the collector took what they referenced every time they supplied it. */
+    final LongAdder starvedPushes = new LongAdder();
     final LongAdder monolithicUploads = new LongAdder();
     final LongAdder chunkedUploads = new LongAdder();
     final LongAdder mounts = new LongAdder();
