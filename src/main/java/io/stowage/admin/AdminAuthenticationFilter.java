@@ -1,23 +1,24 @@
 package io.stowage.admin;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.Identity;
 import io.stowage.auth.BasicCredentials;
 import io.stowage.auth.Identities;
-import io.stowage.auth.Identity;
 import io.stowage.auth.InvalidTokenException;
 import io.stowage.auth.SignIn;
 import io.stowage.auth.TokenVerifier;
 import io.stowage.auth.VerifiedToken;
 import io.stowage.config.StowageProperties;
 import io.stowage.outage.Dependency;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -92,7 +93,7 @@ public final class AdminAuthenticationFilter extends OncePerRequestFilter {
         }
         String address = request.getRemoteAddr();
         if (!enabled) {
-            signedIn(request, AdminCaller.unrestricted(address));
+            signedIn(request, Actor.unrestricted(address));
             chain.doFilter(request, response);
             return;
         }
@@ -120,23 +121,23 @@ public final class AdminAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         if (identity.isPresent()) {
-            signedIn(request, new AdminCaller(identity.get(), address));
+            signedIn(request, new Actor(identity.get(), address));
             chain.doFilter(request, response);
         }
     }
 
-    private void signedIn(HttpServletRequest request, AdminCaller caller) {
+    private void signedIn(HttpServletRequest request, Actor caller) {
         SecurityContext context = contexts.createEmptyContext();
         context.setAuthentication(new AdminAuthentication(caller));
         contexts.setContext(context);
-        request.setAttribute(AdminCaller.ATTRIBUTE, caller);
+        request.setAttribute(Actor.ATTRIBUTE, caller);
     }
 
     /** An admin API caller, for the chain's authorization: anyone who got this far is authenticated. */
     private static final class AdminAuthentication extends AbstractAuthenticationToken {
         private final String name;
 
-        AdminAuthentication(AdminCaller caller) {
+        AdminAuthentication(Actor caller) {
             super(List.of());
             this.name = caller.actor();
             setAuthenticated(true);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.stowage.accounts.ActionRefused;
 import io.stowage.outage.ClientFailures;
 import io.stowage.outage.Dependency;
 import io.stowage.outage.OutageLog;
@@ -50,7 +51,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Turns every failure in the admin controllers into a problem detail ({@link AdminProblem}): Spring MVC's own
  * exceptions through {@link ResponseEntityExceptionHandler} (405, 406, 415, malformed bodies, type mismatches, ...),
- * Bean Validation's in one mapping to 400 with the fields at fault, the services' refusals ({@link AdminException};
+ * Bean Validation's in one mapping to 400 with the fields at fault, the services' refusals ({@link ActionRefused};
  * the auth services signal invalid names, patterns and actions with {@link IllegalArgumentException}), a database that
  * cannot be reached as 503 with {@code Retry-After}, and 500 only for bugs. Ordered before the /v2/ handler, which
  * would otherwise answer with OCI error bodies.
@@ -68,8 +69,8 @@ class AdminErrorHandler extends ResponseEntityExceptionHandler {
         this.outages = outages;
     }
 
-    @ExceptionHandler(AdminException.class)
-    ResponseEntity<Object> refused(AdminException e, HttpServletRequest request) {
+    @ExceptionHandler(ActionRefused.class)
+    ResponseEntity<Object> refused(ActionRefused e, HttpServletRequest request) {
         return respond(AdminProblem.of(e.status(), e.code(), e.getMessage(), request), null);
     }
 

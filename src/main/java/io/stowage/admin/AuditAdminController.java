@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.stowage.admin.AuditAdministration.AuditPage;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.AuditAdministration.AuditPage;
+import io.stowage.accounts.AuditAdministration;
 import io.stowage.metadata.AuditEvent;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -50,7 +52,7 @@ class AuditAdminController {
             @RequestParam(required = false) @Positive Long before,
             @Parameter(description = "page size") @RequestParam(defaultValue = PageSize.DEFAULT) @Min(1)
             @Max(PageSize.MAX) int n,
-            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+            @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         AuditPage page = audit.page(caller, actor, action, before, n);
         if (page.nextBefore() == null) {
             return ResponseEntity.ok(new AuditEvents(page.events(), null));

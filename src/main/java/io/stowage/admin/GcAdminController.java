@@ -2,10 +2,12 @@ package io.stowage.admin;
 
 import java.util.List;
 
-import io.stowage.admin.GcAdministration.GcRequest;
+import io.stowage.accounts.Actor;
 import io.stowage.gc.GarbageCollector;
-import io.stowage.metadata.GcRunRecords;
+import io.stowage.gc.GcAdministration.GcRequest;
+import io.stowage.gc.GcAdministration;
 import io.stowage.metadata.GcRunRecords.GcRun;
+import io.stowage.metadata.GcRunRecords;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,7 +41,7 @@ class GcAdminController {
     @Operation(operationId = "runGc", summary = "Run a pass over due reviews now; with {\"dryRun\": true} only list"
             + " what would be deleted")
     GarbageCollector.Report run(@RequestBody(required = false) @Valid GcRequest request,
-                                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                                @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return gc.run(caller, request);
     }
 
@@ -53,7 +55,7 @@ class GcAdminController {
             + GcRunRecords.KEPT + " are kept")
     GcRuns runs(@Parameter(description = "how many") @RequestParam(defaultValue = PageSize.DEFAULT) @Min(1)
                 @Max(PageSize.MAX) int n,
-                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return new GcRuns(gc.runs(caller, n));
     }
 }

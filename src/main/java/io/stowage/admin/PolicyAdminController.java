@@ -3,8 +3,10 @@ package io.stowage.admin;
 import java.net.URI;
 import java.util.List;
 
-import io.stowage.admin.PolicyAdministration.NewPolicy;
-import io.stowage.admin.PolicyAdministration.PolicyView;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.PolicyAdministration.NewPolicy;
+import io.stowage.accounts.PolicyAdministration.PolicyView;
+import io.stowage.accounts.PolicyAdministration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -40,7 +42,7 @@ class PolicyAdminController {
     List<PolicyView> list(
             @Parameter(description = "only this user's policies") @RequestParam(required = false) String user,
             @Parameter(description = "only this robot's policies") @RequestParam(required = false) String robot,
-            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+            @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return policies.list(caller, user, robot);
     }
 
@@ -48,7 +50,7 @@ class PolicyAdminController {
     @PostMapping
     @Operation(operationId = "createPolicy", summary = "Create a policy for a user or a robot")
     ResponseEntity<PolicyView> create(@Valid @RequestBody NewPolicy policy,
-                                      @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                                      @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         PolicyView created = policies.create(caller, policy);
         URI location = UriComponentsBuilder.fromPath("/api/v1/policies/{id}").build(created.id());
         return ResponseEntity.created(location).body(created);
@@ -57,7 +59,7 @@ class PolicyAdminController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{id}")
     @Operation(operationId = "deletePolicy", summary = "Delete a policy")
-    void delete(@PathVariable long id, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    void delete(@PathVariable long id, @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         policies.delete(caller, id);
     }
 }

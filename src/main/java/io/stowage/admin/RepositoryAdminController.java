@@ -1,7 +1,10 @@
 package io.stowage.admin;
 
-import io.stowage.admin.RepositoryAdministration.RepositoryChanges;
-import io.stowage.admin.RepositoryAdministration.RepositorySettings;
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.Actor;
+import io.stowage.registry.RepositoryAdministration.RepositoryChanges;
+import io.stowage.registry.RepositoryAdministration.RepositorySettings;
+import io.stowage.registry.RepositoryAdministration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -34,7 +37,7 @@ class RepositoryAdminController {
     @Operation(operationId = "getRepository",
             summary = "A repository's settings (administrators, and users for their own namespace)")
     RepositorySettings get(@Parameter(description = "repository name, slashes included") @PathVariable String name,
-                           @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                           @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return repositories.get(caller, name(name));
     }
 
@@ -44,7 +47,7 @@ class RepositoryAdminController {
                     + "users for their own namespace; the description alone, whoever may push to the repository)")
     RepositorySettings put(@Parameter(description = "repository name, slashes included") @PathVariable String name,
                            @Valid @RequestBody RepositoryChanges changes,
-                           @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                           @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return repositories.update(caller, name(name), changes);
     }
 
@@ -54,7 +57,7 @@ class RepositoryAdminController {
             + "garbage collection then deletes, after its review delay, the blobs no other repository uses "
             + "(administrators, and users for their own namespace)")
     void delete(@Parameter(description = "repository name, slashes included") @PathVariable String name,
-                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         repositories.delete(caller, name(name));
     }
 
@@ -66,7 +69,7 @@ class RepositoryAdminController {
         String name = captured.startsWith("/") ? captured.substring(1) : captured;
         if (name.equals("-") || name.startsWith("-/") || name.contains(RepositoryPathFilter.SEPARATOR)
                 || name.endsWith("/-")) {
-            throw AdminException.notFound("no such endpoint: /api/v1/repositories" + captured);
+            throw ActionRefused.notFound("no such endpoint: /api/v1/repositories" + captured);
         }
         return name;
     }

@@ -3,10 +3,12 @@ package io.stowage.admin;
 import java.net.URI;
 import java.util.List;
 
-import io.stowage.admin.RobotAdministration.CreatedRobotView;
-import io.stowage.admin.RobotAdministration.NewRobot;
-import io.stowage.admin.RobotAdministration.RobotChanges;
-import io.stowage.admin.RobotAdministration.RobotView;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.RobotAdministration.CreatedRobotView;
+import io.stowage.accounts.RobotAdministration.NewRobot;
+import io.stowage.accounts.RobotAdministration.RobotChanges;
+import io.stowage.accounts.RobotAdministration.RobotView;
+import io.stowage.accounts.RobotAdministration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -42,7 +44,7 @@ class RobotAdminController {
     @Operation(operationId = "createRobot",
             summary = "Create a robot; the answer holds its secret, which is never shown again")
     ResponseEntity<CreatedRobotView> create(@Valid @RequestBody NewRobot robot,
-                                            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                                            @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         CreatedRobotView created = robots.create(caller, robot);
         URI location = UriComponentsBuilder.fromPath("/api/v1/robots/{name}").build(created.name());
         // The secret must not linger in any cache on the way.
@@ -51,27 +53,27 @@ class RobotAdminController {
 
     @GetMapping
     @Operation(operationId = "listRobots", summary = "Every robot with its permissions")
-    List<RobotView> list(@RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    List<RobotView> list(@RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return robots.list(caller);
     }
 
     @GetMapping("/{name}")
     @Operation(operationId = "getRobot", summary = "One robot with its permissions, expiry and last use")
-    RobotView get(@PathVariable String name, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    RobotView get(@PathVariable String name, @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return robots.get(caller, name);
     }
 
     @PatchMapping("/{name}")
     @Operation(operationId = "updateRobot", summary = "Disable or enable a robot")
     RobotView update(@PathVariable String name, @Valid @RequestBody RobotChanges changes,
-                     @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                     @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return robots.update(caller, name, changes);
     }
 
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{name}")
     @Operation(operationId = "deleteRobot", summary = "Delete a robot: its secret and refresh tokens stop working")
-    void delete(@PathVariable String name, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    void delete(@PathVariable String name, @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         robots.delete(caller, name);
     }
 }

@@ -3,7 +3,9 @@ package io.stowage.admin;
 import java.net.URI;
 import java.util.List;
 
-import io.stowage.admin.SigningKeyAdministration.SigningKeyView;
+import io.stowage.accounts.Actor;
+import io.stowage.auth.SigningKeyAdministration.SigningKeyView;
+import io.stowage.auth.SigningKeyAdministration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
@@ -33,7 +35,7 @@ class SigningKeyAdminController {
     @GetMapping
     @Operation(operationId = "listSigningKeys",
             summary = "Every signing key, retired ones too, newest first (never private keys)")
-    List<SigningKeyView> list(@RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    List<SigningKeyView> list(@RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return keys.list(caller);
     }
 
@@ -41,7 +43,7 @@ class SigningKeyAdminController {
     @PostMapping
     @Operation(operationId = "rotateSigningKey",
             summary = "Rotate: a new key signs every token from now on; older keys keep verifying until retired")
-    ResponseEntity<SigningKeyView> rotate(@RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    ResponseEntity<SigningKeyView> rotate(@RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         SigningKeyView key = keys.rotate(caller);
         URI location = UriComponentsBuilder.fromPath("/api/v1/signing-keys/{kid}").build(key.kid());
         return ResponseEntity.created(location).body(key);
@@ -49,14 +51,14 @@ class SigningKeyAdminController {
 
     @GetMapping("/{kid}")
     @Operation(operationId = "getSigningKey", summary = "One signing key")
-    SigningKeyView get(@PathVariable String kid, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    SigningKeyView get(@PathVariable String kid, @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return keys.get(caller, kid);
     }
 
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @DeleteMapping("/{kid}")
     @Operation(operationId = "retireSigningKey", summary = "Retire a key: tokens it signed are refused from now on")
-    void retire(@PathVariable String kid, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    void retire(@PathVariable String kid, @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         keys.retire(caller, kid);
     }
 }

@@ -1,7 +1,9 @@
 package io.stowage.admin;
 
-import io.stowage.admin.StorageAdministration.NamespaceStorage;
-import io.stowage.admin.StorageAdministration.StorageSummary;
+import io.stowage.accounts.Actor;
+import io.stowage.registry.StorageAdministration.NamespaceStorage;
+import io.stowage.registry.StorageAdministration.StorageSummary;
+import io.stowage.registry.StorageAdministration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -33,7 +35,7 @@ class StorageAdminController {
             @Parameter(description = "how many of the largest repositories to list")
             @RequestParam(defaultValue = StorageAdministration.DEFAULT_LARGEST) @Min(0)
             @Max(StorageAdministration.MAX_LARGEST) int n,
-            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+            @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return storage.summary(caller, n);
     }
 
@@ -45,7 +47,7 @@ class StorageAdminController {
     NamespaceStorage namespace(
             @Parameter(description = "namespace: the first component of repository names, or a longer prefix")
             @PathVariable String namespace,
-            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+            @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return storage.namespace(caller, namespace.startsWith("/") ? namespace.substring(1) : namespace);
     }
 }

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.stowage.admin.TagAdministration.TagPage;
+import io.stowage.accounts.Actor;
 import io.stowage.metadata.TagRecord;
+import io.stowage.registry.TagAdministration.TagPage;
+import io.stowage.registry.TagAdministration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -53,7 +55,7 @@ class TagAdminController {
             @Parameter(description = "only tags after this one") @RequestParam(required = false) String last,
             @Parameter(description = "page size") @RequestParam(defaultValue = PageSize.DEFAULT) @Min(1)
             @Max(PageSize.MAX) int n,
-            @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+            @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         TagPage page = tags.list(caller, name, last, n);
         if (page.nextLast() == null) {
             return ResponseEntity.ok(new RepositoryTags(name, page.tags(), null));
@@ -71,7 +73,7 @@ class TagAdminController {
             + "own namespace)")
     void delete(@Parameter(description = "repository name, slashes included") @PathVariable String name,
                 @PathVariable String tag,
-                @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         tags.delete(caller, name, tag);
     }
 }

@@ -3,9 +3,11 @@ package io.stowage.admin;
 import java.net.URI;
 import java.util.List;
 
-import io.stowage.admin.UserAdministration.NewUser;
-import io.stowage.admin.UserAdministration.UserChanges;
-import io.stowage.admin.UserAdministration.UserView;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.UserAdministration.NewUser;
+import io.stowage.accounts.UserAdministration.UserChanges;
+import io.stowage.accounts.UserAdministration.UserView;
+import io.stowage.accounts.UserAdministration;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -37,7 +39,7 @@ class UserAdminController {
 
     @GetMapping
     @Operation(operationId = "listUsers", summary = "Every user (administrators only)")
-    List<UserView> list(@RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    List<UserView> list(@RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return users.list(caller);
     }
 
@@ -45,7 +47,7 @@ class UserAdminController {
     @PostMapping
     @Operation(operationId = "createUser", summary = "Create a user (administrators only); 409 when the name is taken")
     ResponseEntity<UserView> create(@Valid @RequestBody NewUser user,
-                                    @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                                    @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         UserView created = users.create(caller, user);
         URI location = UriComponentsBuilder.fromPath("/api/v1/users/{username}").build(created.username());
         return ResponseEntity.created(location).body(created);
@@ -53,7 +55,7 @@ class UserAdminController {
 
     @GetMapping("/{username}")
     @Operation(operationId = "getUser", summary = "One user (administrators, or the user themselves)")
-    UserView get(@PathVariable String username, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    UserView get(@PathVariable String username, @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return users.get(caller, username);
     }
 
@@ -61,7 +63,7 @@ class UserAdminController {
     @Operation(operationId = "updateUser",
             summary = "Change password, admin or disabled (administrators); a user may change their own password")
     UserView update(@PathVariable String username, @Valid @RequestBody UserChanges changes,
-                    @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+                    @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         return users.update(caller, username, changes);
     }
 
@@ -69,7 +71,7 @@ class UserAdminController {
     @DeleteMapping("/{username}")
     @Operation(operationId = "deleteUser",
             summary = "Delete a user with their policies and refresh tokens (administrators only)")
-    void delete(@PathVariable String username, @RequestAttribute(AdminCaller.ATTRIBUTE) AdminCaller caller) {
+    void delete(@PathVariable String username, @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
         users.delete(caller, username);
     }
 }

@@ -5,26 +5,27 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.stowage.accounts.Actions;
+import io.stowage.accounts.Identity;
+import io.stowage.accounts.RepositoryPattern;
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.RepositoryFilter;
 import io.stowage.metadata.RepositoryRecords;
+import io.stowage.registry.RepositoryAccess;
 import io.stowage.registry.RepositoryName;
 import org.springframework.stereotype.Component;
 
 /**
- * What an identity may do (see {@link Identity#allowedActions}), with public repositories being those made public
- * through the admin API and those matching {@code stowage.auth.public-repositories}. The token endpoint grants the
- * intersection of this with what was asked, which is never an error, only possibly empty.
+ * What the token endpoint grants: the intersection of what was asked with what {@link RepositoryAccess} allows, which
+ * is never an error, only possibly empty; and what a token of a trusted external issuer lets its bearer pull.
  */
 @Component
 public class AccessPolicy {
 
-    private final RepositoryRecords repositories;
-    private final List<RepositoryPattern> publicPatterns;
+    private final RepositoryAccess repositories;
 
-    public AccessPolicy(RepositoryRecords repositories, StowageProperties properties) {
+    public AccessPolicy(RepositoryAccess repositories) {
         this.repositories = repositories;
-        this.publicPatterns = properties.auth().publicRepositories().stream().map(RepositoryPattern::of).toList();
     }
 
     /** The part of {@code scope} the identity is allowed; {@code *} asks for every action the identity has. */
@@ -39,36 +40,12 @@ public class AccessPolicy {
                 granted.add(Actions.SEARCH);
             }
         } else if (scope.type().equals("repository")) {
-            Set<String> allowed = allowedActions(identity, scope.name());
+            Set<String> allowed = repositories.allowedActions(identity, scope.name());
             Set<String> requested = scope.actions().contains(Actions.ALL)
                     ? new LinkedHashSet<>(Actions.REPOSITORY) : scope.actions();
             requested.stream().filter(allowed::contains).forEach(granted::add);
         }
         return new Access(scope.type(), scope.name(), granted);
-    }
-
-    /** The repository actions (pull, push, delete) the identity may take on {@code repository}. */
-    public Set<String> allowedActions(Identity identity, String repository) {
-        return identity.allowedActions(repository, identity.admin() || isPublic(repository));
-    }
-
-    public boolean isPublic(String repository) {
-        return publicPatterns.stream().anyMatch(p -> p.matches(repository)) || repositories.isPublic(repository);
-    }
-
-    /** The repositories the identity may pull, as a filter for queries (the catalog, mounts). */
-    public RepositoryFilter readable(Identity identity) {
-        if (identity.admin()) {
-            return RepositoryFilter.ALL;
-        }
-        List<String> regexes = new ArrayList<>();
-        publicPatterns.forEach(p -> regexes.add(p.regex()));
-        if (identity.kind() == Identity.Kind.USER) {
-            regexes.add(RepositoryPattern.of(identity.subject() + "/*").regex());
-        }
-        identity.grants().stream().filter(g -> g.actions().contains(Actions.PULL))
-                .forEach(g -> regexes.add(g.pattern().regex()));
-        return RepositoryFilter.publicOr(regexes);
     }
 
     /**
@@ -77,11 +54,10 @@ public class AccessPolicy {
      */
     public RepositoryFilter readableByAccess(List<Access> access) {
         List<String> regexes = new ArrayList<>();
-        publicPatterns.forEach(p -> regexes.add(p.regex()));
         access.stream().filter(a -> a.type().equals("repository") && RepositoryName.isValid(a.name())
                         && (a.actions().contains(Actions.PULL) || a.actions().contains(Actions.ALL)))
                 // A valid name holds no '*', so the pattern matches that one repository only.
                 .forEach(a -> regexes.add(RepositoryPattern.of(a.name()).regex()));
-        return RepositoryFilter.publicOr(regexes);
+        return repositories.publicOr(regexes);
     }
 }

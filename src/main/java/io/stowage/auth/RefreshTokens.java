@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
+import io.stowage.accounts.Identity;
+import io.stowage.accounts.SecretHash;
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.RefreshTokenRecords;
 import org.springframework.scheduling.annotation.Scheduled;

@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import jakarta.servlet.http.HttpServletRequest;
+import io.stowage.accounts.Identity;
+import io.stowage.accounts.LogText;
 import io.stowage.config.StowageProperties;
 import io.stowage.outage.ClientFailures;
 import io.stowage.outage.Dependency;
 import io.stowage.outage.OutageLog;
+import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;

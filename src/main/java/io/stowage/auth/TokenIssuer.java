@@ -16,6 +16,7 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.stowage.accounts.Identity;
 
 /** Signs access tokens in the shape distribution expects (iss, sub, aud, exp, nbf, iat, jti, access), kid in the header. */
 public class TokenIssuer {

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.stowage.accounts.Actions;
+import io.stowage.accounts.Identity;
+import io.stowage.auth.AccessPolicy;
+import io.stowage.auth.AuthMetrics;
+import io.stowage.auth.VerifiedToken;
+import io.stowage.registry.RepositoryAccess;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.stowage.auth.AccessPolicy;
-import io.stowage.auth.Actions;
-import io.stowage.auth.AuthMetrics;
-import io.stowage.auth.Identity;
-import io.stowage.auth.VerifiedToken;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationDeniedException;
@@ -29,10 +30,10 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  */
 public final class RegistryAccessManager implements AuthorizationManager<RequestAuthorizationContext> {
 
-    private final AccessPolicy policy;
+    private final RepositoryAccess policy;
     private final AuthMetrics metrics;
 
-    public RegistryAccessManager(AccessPolicy policy, AuthMetrics metrics) {
+    public RegistryAccessManager(RepositoryAccess policy, AuthMetrics metrics) {
         this.policy = policy;
         this.metrics = metrics;
     }

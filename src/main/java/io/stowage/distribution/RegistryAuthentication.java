@@ -2,8 +2,8 @@ package io.stowage.distribution;
 
 import java.util.List;
 
+import io.stowage.accounts.Identity;
 import io.stowage.auth.Caller;
-import io.stowage.auth.Identity;
 import io.stowage.auth.VerifiedToken;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 

@@ -3,22 +3,23 @@ package io.stowage.distribution;
 import java.io.IOException;
 import java.util.Optional;
 
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import io.stowage.accounts.Identity;
 import io.stowage.auth.AccessPolicy;
 import io.stowage.auth.AuthMetrics;
 import io.stowage.auth.BasicCredentials;
 import io.stowage.auth.Caller;
 import io.stowage.auth.Identities;
-import io.stowage.auth.Identity;
 import io.stowage.auth.InvalidTokenException;
 import io.stowage.auth.SignIn;
 import io.stowage.auth.TokenVerifier;
 import io.stowage.auth.VerifiedToken;
 import io.stowage.registry.ErrorCode;
+import io.stowage.registry.RepositoryAccess;
 import io.stowage.registry.RepositoryName;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -40,16 +41,19 @@ public final class RegistryAuthenticationFilter extends OncePerRequestFilter {
     private final SignIn signIn;
     private final Identities identities;
     private final AccessPolicy policy;
+    private final RepositoryAccess access;
     private final AuthMetrics metrics;
     private final RegistryRefusals refusals;
 
     public RegistryAuthenticationFilter(boolean enabled, String service, TokenVerifier verifier, SignIn signIn,
-                                        Identities identities, AccessPolicy policy, AuthMetrics metrics) {
+                                        Identities identities, AccessPolicy policy, RepositoryAccess access,
+                                        AuthMetrics metrics) {
         this.enabled = enabled;
         this.verifier = verifier;
         this.signIn = signIn;
         this.identities = identities;
         this.policy = policy;
+        this.access = access;
         this.metrics = metrics;
         this.refusals = new RegistryRefusals(service, metrics);
     }
@@ -90,7 +94,7 @@ public final class RegistryAuthenticationFilter extends OncePerRequestFilter {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization == null || authorization.isBlank()) {
             return Optional.of(RegistryAuthentication.anonymous(
-                    new Caller("", address, () -> policy.readable(Identity.ANONYMOUS))));
+                    new Caller("", address, () -> access.readable(Identity.ANONYMOUS))));
         }
         if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return bearer(request, response, authorization.substring(7).trim());
@@ -132,7 +136,7 @@ public final class RegistryAuthenticationFilter extends OncePerRequestFilter {
         }
         Identity caller = identity.get();
         return Optional.of(RegistryAuthentication.token(caller, verified,
-                new Caller(verified.subject(), address, () -> policy.readable(caller))));
+                new Caller(verified.subject(), address, () -> access.readable(caller))));
     }
 
     private Optional<RegistryAuthentication> basic(HttpServletRequest request, HttpServletResponse response,
@@ -157,6 +161,6 @@ public final class RegistryAuthenticationFilter extends OncePerRequestFilter {
         }
         Identity caller = identity.get();
         return Optional.of(RegistryAuthentication.password(caller,
-                new Caller(caller.subject(), request.getRemoteAddr(), () -> policy.readable(caller))));
+                new Caller(caller.subject(), request.getRemoteAddr(), () -> access.readable(caller))));
     }
 }

@@ -2,8 +2,8 @@ package io.stowage.distribution;
 
 import java.util.List;
 
+import io.stowage.accounts.Actions;
 import jakarta.servlet.http.HttpServletRequest;
-import io.stowage.auth.Actions;
 
 /**
  * What a /v2/ request needs: nothing but a valid caller ({@code GET /v2/} and paths that lead nowhere), the catalog

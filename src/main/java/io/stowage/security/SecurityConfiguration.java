@@ -1,6 +1,5 @@
 package io.stowage.security;
 
-import jakarta.servlet.DispatcherType;
 import io.stowage.admin.AdminAuthenticationFilter;
 import io.stowage.auth.AccessPolicy;
 import io.stowage.auth.AuthMetrics;
@@ -12,9 +11,11 @@ import io.stowage.distribution.RegistryAccessManager;
 import io.stowage.distribution.RegistryAuthenticationFilter;
 import io.stowage.distribution.RegistryRefusals;
 import io.stowage.outage.OutageLog;
+import io.stowage.registry.RepositoryAccess;
 import io.stowage.ui.UiCsrfTokens;
 import io.stowage.ui.UiSessions;
 import io.stowage.ui.UiVisitorFilter;
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -67,11 +68,12 @@ public class SecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain registryChain(HttpSecurity http, StowageProperties properties, TokenVerifier verifier,
-                                      SignIn signIn, Identities identities, AccessPolicy policy, AuthMetrics metrics,
-                                      OutageLog outages) throws Exception {
+                                      SignIn signIn, Identities identities, AccessPolicy policy,
+                                      RepositoryAccess repositories, AuthMetrics metrics, OutageLog outages)
+            throws Exception {
         RegistryAuthenticationFilter authentication = new RegistryAuthenticationFilter(tokenAuth(properties),
-                properties.auth().service(), verifier, signIn, identities, policy, metrics);
-        RegistryAccessManager access = new RegistryAccessManager(policy, metrics);
+                properties.auth().service(), verifier, signIn, identities, policy, repositories, metrics);
+        RegistryAccessManager access = new RegistryAccessManager(repositories, metrics);
         stateless(http.securityMatcher("/v2", "/v2/**", "/v1/search"))
                 .headers(headers -> headers.cacheControl(cache -> cache.disable()))
                 .anonymous(AbstractHttpConfigurer::disable)

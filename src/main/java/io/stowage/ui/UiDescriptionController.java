@@ -1,7 +1,7 @@
 package io.stowage.ui;
 
-import io.stowage.admin.RepositoryAdministration;
-import io.stowage.admin.RepositoryAdministration.RepositoryChanges;
+import io.stowage.registry.RepositoryAdministration.RepositoryChanges;
+import io.stowage.registry.RepositoryAdministration;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;

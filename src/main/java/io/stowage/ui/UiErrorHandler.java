@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import io.stowage.admin.AdminException;
+import io.stowage.accounts.ActionRefused;
+import io.stowage.outage.ClientFailures;
 import io.stowage.outage.Dependency;
 import io.stowage.outage.OutageLog;
-import io.stowage.outage.ClientFailures;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -48,8 +48,8 @@ class UiErrorHandler {
         return error(request, response, model, 404, "Not found, or not yours to see.");
     }
 
-    @ExceptionHandler(AdminException.class)
-    String refused(AdminException e, HttpServletRequest request, HttpServletResponse response, Model model) {
+    @ExceptionHandler(ActionRefused.class)
+    String refused(ActionRefused e, HttpServletRequest request, HttpServletResponse response, Model model) {
         return error(request, response, model, e.status(), e.getMessage());
     }
 

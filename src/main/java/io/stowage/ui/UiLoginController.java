@@ -2,10 +2,10 @@ package io.stowage.ui;
 
 import java.util.Optional;
 
+import io.stowage.accounts.Identity;
+import io.stowage.auth.SignIn;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.stowage.auth.Identity;
-import io.stowage.auth.SignIn;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;

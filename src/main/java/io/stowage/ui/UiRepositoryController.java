@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import jakarta.servlet.http.HttpServletRequest;
-import io.stowage.admin.TagAdministration;
+import io.stowage.accounts.Actions;
 import io.stowage.auth.AccessPolicy;
-import io.stowage.auth.Actions;
 import io.stowage.metadata.RepositoryFilter;
 import io.stowage.metadata.RepositoryRecords.RepositoryOverview;
 import io.stowage.metadata.RepositoryRecords.SummaryOrder;
 import io.stowage.registry.ImageInspector;
+import io.stowage.registry.RepositoryAccess;
 import io.stowage.registry.RepositoryBrowser;
 import io.stowage.registry.RepositoryName;
+import io.stowage.registry.TagAdministration;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.propertyeditors.CustomNumberEditor;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -31,11 +32,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 class UiRepositoryController {
 
     private final RepositoryBrowser browser;
-    private final AccessPolicy access;
+    private final RepositoryAccess access;
     private final TagAdministration tags;
     private final ImageInspector inspector;
 
-    UiRepositoryController(RepositoryBrowser browser, AccessPolicy access, TagAdministration tags,
+    UiRepositoryController(RepositoryBrowser browser, RepositoryAccess access, TagAdministration tags,
                            ImageInspector inspector) {
         this.inspector = inspector;
         this.browser = browser;

@@ -2,11 +2,11 @@ package io.stowage.ui;
 
 import java.util.List;
 
-import io.stowage.admin.AdminException;
-import io.stowage.admin.RobotAdministration;
-import io.stowage.admin.RobotAdministration.NewRobot;
-import io.stowage.admin.RobotAdministration.Permission;
-import io.stowage.admin.RobotAdministration.RobotChanges;
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.RobotAdministration.NewRobot;
+import io.stowage.accounts.RobotAdministration.Permission;
+import io.stowage.accounts.RobotAdministration.RobotChanges;
+import io.stowage.accounts.RobotAdministration;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,8 +45,8 @@ class UiRobotController {
             model.addAttribute("created", robots.create(visitor.caller(), new NewRobot(name,
                     description.isBlank() ? null : description,
                     List.of(new Permission(repository, actions == null ? List.of() : actions)), null)));
-        } catch (AdminException | IllegalArgumentException e) {
-            if (e instanceof AdminException admin && admin.status() == 403) {
+        } catch (ActionRefused | IllegalArgumentException e) {
+            if (e instanceof ActionRefused admin && admin.status() == 403) {
                 throw admin;
             }
             model.addAttribute("error", e.getMessage());

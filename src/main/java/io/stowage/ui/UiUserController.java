@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.UserAdministration.NewUser;
+import io.stowage.accounts.UserAdministration.UserChanges;
+import io.stowage.accounts.UserAdministration;
 import jakarta.servlet.http.HttpServletResponse;
-import io.stowage.admin.AdminException;
-import io.stowage.admin.UserAdministration;
-import io.stowage.admin.UserAdministration.NewUser;
-import io.stowage.admin.UserAdministration.UserChanges;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -108,11 +108,11 @@ class UiUserController {
                           Runnable change) {
         try {
             change.run();
-        } catch (AdminException | IllegalArgumentException e) {
-            if (e instanceof AdminException refused && refused.status() == 403) {
+        } catch (ActionRefused | IllegalArgumentException e) {
+            if (e instanceof ActionRefused refused && refused.status() == 403) {
                 throw refused;
             }
-            response.setStatus(e instanceof AdminException refused ? refused.status() : 400);
+            response.setStatus(e instanceof ActionRefused refused ? refused.status() : 400);
             model.addAttribute("error", e.getMessage());
             return page(visitor, model);
         }

@@ -2,8 +2,8 @@ package io.stowage.ui;
 
 import java.util.List;
 
-import io.stowage.admin.AdminCaller;
-import io.stowage.auth.Identity;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.Identity;
 
 /**
  * Who is looking at a page, as {@link UiVisitorFilter} established it: a signed-in identity, an anonymous visitor, or
@@ -20,8 +20,8 @@ public record UiVisitor(Identity identity, String address, boolean signedIn, boo
     }
 
     /** The caller the admin services check, so the UI follows exactly the admin API's rules. */
-    public AdminCaller caller() {
-        return new AdminCaller(identity, address);
+    public Actor caller() {
+        return new Actor(identity, address);
     }
 
     public boolean admin() {

@@ -3,13 +3,13 @@ package io.stowage.ui;
 import java.io.IOException;
 import java.util.Optional;
 
+import io.stowage.accounts.Identity;
+import io.stowage.auth.Identities;
+import io.stowage.outage.Dependency;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.stowage.auth.Identities;
-import io.stowage.auth.Identity;
-import io.stowage.outage.Dependency;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.context.SecurityContextHolder;

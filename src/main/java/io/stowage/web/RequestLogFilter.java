@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.stowage.accounts.LogText;
 import io.stowage.auth.Caller;
-import io.stowage.auth.LogText;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -92,7 +92,7 @@ class AdminApiDocumentIT extends AdminApiTestBase {
     private Set<String> mappedAdminEndpoints() {
         Set<String> endpoints = new TreeSet<>();
         mappings.getHandlerMethods().forEach((info, method) -> {
-            if (!method.getBeanType().getPackageName().equals(AdminCaller.class.getPackageName())
+            if (!method.getBeanType().getPackageName().equals(UnknownAdminEndpointController.class.getPackageName())
                     || method.getBeanType() == UnknownAdminEndpointController.class) {
                 return;
             }

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import io.stowage.admin.RobotAdministration.NewRobot;
-import io.stowage.admin.RobotAdministration.Permission;
+import io.stowage.accounts.RobotAdministration.NewRobot;
+import io.stowage.accounts.RobotAdministration.Permission;
 import io.stowage.outage.OutageLog;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;

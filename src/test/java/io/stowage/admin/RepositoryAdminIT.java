@@ -25,11 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.stowage.auth.TokenAuth;
 import io.stowage.config.StowageProperties.UntaggedPolicy;
-import io.stowage.distribution.RegistryClient;
 import io.stowage.distribution.RegistryClient.Blob;
 import io.stowage.distribution.RegistryClient.Manifest;
+import io.stowage.distribution.RegistryClient;
 import io.stowage.gc.GarbageCollector;
 import io.stowage.metadata.RepositoryRecords;
+import io.stowage.registry.RepositoryAdministration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -12,6 +12,11 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.stowage.RegistryTestBase;
+import io.stowage.accounts.Actions;
+import io.stowage.accounts.Grant;
+import io.stowage.accounts.RepositoryPattern;
+import io.stowage.accounts.RobotAccounts;
+import io.stowage.accounts.Users;
 import io.stowage.config.StowageProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,8 @@ import java.util.UUID;
 
 import com.nimbusds.jwt.SignedJWT;
 import io.stowage.RegistryTestBase;
+import io.stowage.accounts.AdminBootstrap;
+import io.stowage.accounts.Users;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;

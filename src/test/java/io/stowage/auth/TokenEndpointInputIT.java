@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.UUID;
 
 import io.stowage.RegistryTestBase;
+import io.stowage.accounts.AuditLog;
+import io.stowage.accounts.Users;
 import io.stowage.distribution.RegistryClient;
 import io.stowage.metadata.AuditEvent;
 import io.stowage.metadata.AuditRecords;

@@ -15,11 +15,11 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.stowage.RegistryTestBase;
-import io.stowage.auth.Grant;
-import io.stowage.auth.RepositoryPattern;
-import io.stowage.auth.RobotAccounts;
+import io.stowage.accounts.Grant;
+import io.stowage.accounts.RepositoryPattern;
+import io.stowage.accounts.RobotAccounts;
+import io.stowage.accounts.Users;
 import io.stowage.auth.TokenAuth;
-import io.stowage.auth.Users;
 import io.stowage.clients.TestImages.Format;
 import io.stowage.clients.TestImages.Image;
 import io.stowage.metadata.RepositoryRecords;

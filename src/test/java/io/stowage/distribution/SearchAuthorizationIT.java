@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.UUID;
 
 import io.stowage.RegistryTestBase;
+import io.stowage.accounts.Users;
 import io.stowage.auth.TokenAuth;
-import io.stowage.auth.Users;
 import io.stowage.metadata.RepositoryRecords;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

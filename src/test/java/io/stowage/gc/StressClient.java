@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 import io.stowage.distribution.RegistryClient;
 import tools.jackson.databind.JsonNode;
@@ -38,24 +39,24 @@ final class StressClient implements Runnable {
     private final List<StressBlob> sharedLayers;
     private final List<String> repositories;
     private final List<String> tags;
-    private final long deadline;
+    private final BooleanSupplier running;
     private final SplittableRandom random;
 
     StressClient(int id, RegistryClient registry, StressLedger ledger, List<StressBlob> sharedLayers,
-                 List<String> repositories, List<String> tags, long deadlineNanos, long seed) {
+                 List<String> repositories, List<String> tags, BooleanSupplier running, long seed) {
         this.id = id;
         this.registry = registry;
         this.ledger = ledger;
         this.sharedLayers = sharedLayers;
         this.repositories = repositories;
         this.tags = tags;
-        this.deadline = deadlineNanos;
+        this.running = running;
         this.random = new SplittableRandom(seed);
     }
 
     @Override
     public void run() {
-        while (System.nanoTime() < deadline && !ledger.tooManyFailures()) {
+        while (running.getAsBoolean() && !ledger.tooManyFailures()) {
             String repository = pick(repositories);
             String tag = pick(tags);
             int roll = random.nextInt(100);

@@ -1,9 +1,9 @@
-package io.stowage.admin;
+package io.stowage.registry;
 
-import io.stowage.auth.AccessPolicy;
-import io.stowage.auth.Actions;
-import io.stowage.auth.Identity;
-import io.stowage.registry.RepositoryName;
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.Actions;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.Identity;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,42 +15,42 @@ import org.springframework.stereotype.Component;
 @Component
 class RepositoryPermissions {
 
-    private final AccessPolicy access;
+    private final RepositoryAccess access;
 
-    RepositoryPermissions(AccessPolicy access) {
+    RepositoryPermissions(RepositoryAccess access) {
         this.access = access;
     }
 
     /** Throws 400 for an invalid name, 403 unless the caller manages the repository. */
-    void requireManage(AdminCaller caller, String name) {
+    void requireManage(Actor caller, String name) {
         requireValidName(name);
         Identity identity = caller.identity();
         boolean owner = identity.kind() == Identity.Kind.USER && name.startsWith(identity.subject() + "/");
         if (!caller.admin() && !owner) {
-            throw AdminException.forbidden("only administrators and the owner of its namespace may manage " + name);
+            throw ActionRefused.forbidden("only administrators and the owner of its namespace may manage " + name);
         }
     }
 
     /** Throws 400 for an invalid name, 403 unless the caller may pull from the repository. */
-    void requirePull(AdminCaller caller, String name) {
+    void requirePull(Actor caller, String name) {
         requireValidName(name);
         if (!access.allowedActions(caller.identity(), name).contains(Actions.PULL)) {
-            throw AdminException.forbidden("pulling from " + name + " is not allowed");
+            throw ActionRefused.forbidden("pulling from " + name + " is not allowed");
         }
     }
 
     /** Throws 400 for an invalid name, 403 unless the caller may push to the repository. */
-    void requirePush(AdminCaller caller, String name) {
+    void requirePush(Actor caller, String name) {
         requireValidName(name);
         if (!access.allowedActions(caller.identity(), name).contains(Actions.PUSH)) {
-            throw AdminException.forbidden("pushing to " + name + " is not allowed");
+            throw ActionRefused.forbidden("pushing to " + name + " is not allowed");
         }
     }
 
     private static void requireValidName(String name) {
         if (!RepositoryName.isValid(name)) {
             String shown = name.length() > 80 ? name.substring(0, 80) + "…" : name;
-            throw AdminException.invalid("invalid repository name: " + shown);
+            throw ActionRefused.invalid("invalid repository name: " + shown);
         }
     }
 }

@@ -1,12 +1,9 @@
-package io.stowage.admin;
+package io.stowage.accounts;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.stowage.auth.AccountSignedOut;
-import io.stowage.auth.AccountsChanged;
-import io.stowage.auth.Users;
 import io.stowage.metadata.RefreshTokenRecords;
 import io.stowage.metadata.UserRecord;
 import io.stowage.metadata.UserRecords;
@@ -29,10 +26,10 @@ public class UserAdministration {
     private final RefreshTokenRecords refreshTokens;
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
-    private final AdminAudit audit;
+    private final ChangeAudit audit;
 
     public UserAdministration(Users users, UserRecords records, RefreshTokenRecords refreshTokens,
-                              PasswordEncoder passwords, ApplicationEventPublisher events, AdminAudit audit) {
+                              PasswordEncoder passwords, ApplicationEventPublisher events, ChangeAudit audit) {
         this.users = users;
         this.records = records;
         this.refreshTokens = refreshTokens;
@@ -63,29 +60,29 @@ public class UserAdministration {
         }
     }
 
-    public List<UserView> list(AdminCaller caller) {
+    public List<UserView> list(Actor caller) {
         caller.requireAdmin();
         return records.list().stream().map(UserAdministration::view).toList();
     }
 
     /** The user: administrators may see everyone, a user themselves. */
-    public UserView get(AdminCaller caller, String username) {
+    public UserView get(Actor caller, String username) {
         if (!caller.admin() && !caller.isUser(username)) {
-            throw AdminException.forbidden("only administrators may see other users");
+            throw ActionRefused.forbidden("only administrators may see other users");
         }
         return view(find(username));
     }
 
     @Transactional
-    public UserView create(AdminCaller caller, NewUser user) {
+    public UserView create(Actor caller, NewUser user) {
         caller.requireAdmin();
         boolean admin = Boolean.TRUE.equals(user.admin());
         if (!users.create(user.username(), user.password(), admin)) {
-            throw AdminException.nameTaken("a user named " + user.username() + " exists already");
+            throw ActionRefused.nameTaken("a user named " + user.username() + " exists already");
         }
         // Identities remembers that the name did not exist a moment ago.
         events.publishEvent(new AccountsChanged(user.username()));
-        audit.record(caller, AdminAudit.USER_CREATE, user.username(), Map.of("admin", admin));
+        audit.record(caller, ChangeAudit.USER_CREATE, user.username(), Map.of("admin", admin));
         return view(find(user.username()));
     }
 
@@ -94,23 +91,23 @@ public class UserAdministration {
      * the user out of every refresh token.
      */
     @Transactional
-    public UserView update(AdminCaller caller, String username, UserChanges changes) {
+    public UserView update(Actor caller, String username, UserChanges changes) {
         boolean self = caller.isUser(username);
         if (!caller.admin() && !self) {
-            throw AdminException.forbidden("only administrators may change other users");
+            throw ActionRefused.forbidden("only administrators may change other users");
         }
         if (changes == null || (changes.password() == null && changes.admin() == null && changes.disabled() == null)) {
-            throw AdminException.invalid("nothing to change: give password, admin and/or disabled");
+            throw ActionRefused.invalid("nothing to change: give password, admin and/or disabled");
         }
         if (!caller.admin() && (changes.admin() != null || changes.disabled() != null)) {
-            throw AdminException.forbidden("only administrators may change admin or disabled");
+            throw ActionRefused.forbidden("only administrators may change admin or disabled");
         }
         boolean demotesOrDisables = Boolean.FALSE.equals(changes.admin()) || Boolean.TRUE.equals(changes.disabled());
         if (self && caller.admin() && demotesOrDisables) {
-            throw AdminException.conflict("administrators cannot demote or disable themselves");
+            throw ActionRefused.conflict("administrators cannot demote or disable themselves");
         }
         if (changes.password() != null && changes.password().isEmpty()) {
-            throw AdminException.invalid("the password must not be empty");
+            throw ActionRefused.invalid("the password must not be empty");
         }
         UserRecord user = find(username);
         String hash = changes.password() == null ? user.passwordHash() : passwords.encode(changes.password());
@@ -131,27 +128,27 @@ public class UserAdministration {
         detail.put("admin", changes.admin());
         detail.put("disabled", changes.disabled());
         detail.put("password", changes.password() == null ? null : "changed");
-        audit.record(caller, AdminAudit.USER_UPDATE, username, detail);
+        audit.record(caller, ChangeAudit.USER_UPDATE, username, detail);
         return view(find(username));
     }
 
     @Transactional
-    public void delete(AdminCaller caller, String username) {
+    public void delete(Actor caller, String username) {
         caller.requireAdmin();
         if (caller.isUser(username)) {
-            throw AdminException.conflict("administrators cannot delete themselves");
+            throw ActionRefused.conflict("administrators cannot delete themselves");
         }
         if (!records.delete(username)) {
-            throw AdminException.notFound("no user named " + username);
+            throw ActionRefused.notFound("no user named " + username);
         }
         events.publishEvent(new AccountsChanged(username));
         events.publishEvent(new AccountSignedOut(username, "account deleted"));
-        audit.record(caller, AdminAudit.USER_DELETE, username, null);
+        audit.record(caller, ChangeAudit.USER_DELETE, username, null);
     }
 
     private UserRecord find(String username) {
         return records.findByUsername(username)
-                .orElseThrow(() -> AdminException.notFound("no user named " + username));
+                .orElseThrow(() -> ActionRefused.notFound("no user named " + username));
     }
 
     private static UserView view(UserRecord user) {

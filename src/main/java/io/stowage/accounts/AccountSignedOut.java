@@ -1,4 +1,4 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 /**
  * What an account signed in with no longer holds: its password or secret changed, or it was disabled or deleted.

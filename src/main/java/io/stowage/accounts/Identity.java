@@ -1,4 +1,4 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 import java.util.LinkedHashSet;
 import java.util.List;

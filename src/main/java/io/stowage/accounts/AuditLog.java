@@ -1,4 +1,4 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 import io.stowage.metadata.AuditRecords;
 import org.slf4j.Logger;

@@ -1,8 +1,6 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 import java.util.regex.Pattern;
-
-import io.stowage.registry.RepositoryName;
 
 /**
  * A repository name in which {@code *} stands for any run of characters, slashes included: {@code ci/*} covers
@@ -10,10 +8,13 @@ import io.stowage.registry.RepositoryName;
  */
 public record RepositoryPattern(String pattern) {
 
+    /** As long as the longest repository name: no longer pattern can match one. */
+    public static final int MAX_LENGTH = 255;
+
     private static final Pattern SYNTAX = Pattern.compile("[a-z0-9._/*:-]+");
 
     public RepositoryPattern {
-        if (pattern == null || pattern.isEmpty() || pattern.length() > RepositoryName.MAX_LENGTH
+        if (pattern == null || pattern.isEmpty() || pattern.length() > MAX_LENGTH
                 || !SYNTAX.matcher(pattern).matches()) {
             throw new IllegalArgumentException("invalid repository pattern \"" + pattern
                     + "\": a repository name in which * stands for any characters, e.g. ci/*");

@@ -1,4 +1,4 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -64,7 +64,7 @@ public class RobotAccounts {
     }
 
     /** The robot, if the secret is its own; disabled or expired robots are the caller's to refuse. */
-    Optional<RobotRecord> authenticate(String name, String secret) {
+    public Optional<RobotRecord> authenticate(String name, String secret) {
         Optional<byte[]> stored = records.secretHash(name);
         boolean matches = MessageDigest.isEqual(stored.orElse(decoyHash), SecretHash.of(secret)) && stored.isPresent();
         if (!matches) {

@@ -1,9 +1,11 @@
-package io.stowage.admin;
+package io.stowage.auth;
 
 import java.time.Instant;
 import java.util.List;
 
-import io.stowage.auth.SigningKeys;
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.ChangeAudit;
 import io.stowage.metadata.SigningKeyRecords;
 import io.stowage.metadata.SigningKeySummary;
 import org.springframework.stereotype.Service;
@@ -18,9 +20,9 @@ public class SigningKeyAdministration {
 
     private final SigningKeys keys;
     private final SigningKeyRecords records;
-    private final AdminAudit audit;
+    private final ChangeAudit audit;
 
-    public SigningKeyAdministration(SigningKeys keys, SigningKeyRecords records, AdminAudit audit) {
+    public SigningKeyAdministration(SigningKeys keys, SigningKeyRecords records, ChangeAudit audit) {
         this.keys = keys;
         this.records = records;
         this.audit = audit;
@@ -30,37 +32,37 @@ public class SigningKeyAdministration {
     public record SigningKeyView(String kid, String algorithm, Instant createdAt, Instant retiredAt, boolean signing) {
     }
 
-    public List<SigningKeyView> list(AdminCaller caller) {
+    public List<SigningKeyView> list(Actor caller) {
         caller.requireAdmin();
         String signing = keys.signingKey().getKeyID();
         return records.summaries().stream().map(key -> view(key, signing)).toList();
     }
 
-    public SigningKeyView get(AdminCaller caller, String kid) {
+    public SigningKeyView get(Actor caller, String kid) {
         caller.requireAdmin();
         return view(find(kid), keys.signingKey().getKeyID());
     }
 
-    public SigningKeyView rotate(AdminCaller caller) {
+    public SigningKeyView rotate(Actor caller) {
         caller.requireAdmin();
         String kid = keys.rotate();
-        audit.record(caller, AdminAudit.KEY_ROTATE, kid, null);
+        audit.record(caller, ChangeAudit.KEY_ROTATE, kid, null);
         return view(find(kid), keys.signingKey().getKeyID());
     }
 
-    public void retire(AdminCaller caller, String kid) {
+    public void retire(Actor caller, String kid) {
         caller.requireAdmin();
         SigningKeySummary key = find(kid);
         if (key.retiredAt() != null) {
-            throw AdminException.conflict("signing key " + kid + " was retired at " + key.retiredAt());
+            throw ActionRefused.conflict("signing key " + kid + " was retired at " + key.retiredAt());
         }
         keys.retire(kid);
-        audit.record(caller, AdminAudit.KEY_RETIRE, kid, null);
+        audit.record(caller, ChangeAudit.KEY_RETIRE, kid, null);
     }
 
     private SigningKeySummary find(String kid) {
         return records.summaries().stream().filter(k -> k.kid().equals(kid)).findFirst()
-                .orElseThrow(() -> AdminException.notFound("no signing key " + kid));
+                .orElseThrow(() -> ActionRefused.notFound("no signing key " + kid));
     }
 
     private static SigningKeyView view(SigningKeySummary key, String signingKid) {

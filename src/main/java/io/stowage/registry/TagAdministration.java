@@ -1,14 +1,14 @@
-package io.stowage.admin;
+package io.stowage.registry;
 
 import java.util.List;
 import java.util.Map;
 
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.ChangeAudit;
 import io.stowage.metadata.RepositoryRecords;
 import io.stowage.metadata.TagRecord;
 import io.stowage.metadata.TagRecords;
-import io.stowage.registry.ManifestService;
-import io.stowage.registry.RegistryException;
-import io.stowage.registry.Tags;
 import org.springframework.stereotype.Service;
 
 /**
@@ -23,10 +23,10 @@ public class TagAdministration {
     private final TagRecords tags;
     private final ManifestService manifests;
     private final RepositoryPermissions permissions;
-    private final AdminAudit audit;
+    private final ChangeAudit audit;
 
     TagAdministration(RepositoryRecords repositories, TagRecords tags, ManifestService manifests,
-                      RepositoryPermissions permissions, AdminAudit audit) {
+                      RepositoryPermissions permissions, ChangeAudit audit) {
         this.repositories = repositories;
         this.tags = tags;
         this.manifests = manifests;
@@ -39,14 +39,14 @@ public class TagAdministration {
     }
 
     /** Up to {@code limit} tags after {@code last}. */
-    public TagPage list(AdminCaller caller, String repository, String last, int limit) {
+    public TagPage list(Actor caller, String repository, String last, int limit) {
         permissions.requirePull(caller, repository);
         String after = last == null || last.isEmpty() ? null : last;
         if (after != null && !Tags.isValid(after)) {
-            throw AdminException.invalid("last must be a tag name");
+            throw ActionRefused.invalid("last must be a tag name");
         }
         long id = repositories.findId(repository)
-                .orElseThrow(() -> AdminException.notFound("no repository named " + repository));
+                .orElseThrow(() -> ActionRefused.notFound("no repository named " + repository));
         List<TagRecord> rows = tags.listWithManifests(id, after, limit + 1);
         if (rows.size() <= limit) {
             return new TagPage(rows, null);
@@ -56,27 +56,27 @@ public class TagAdministration {
     }
 
     /** Whether the caller may delete the repository's tags (what {@link #delete} requires). */
-    public boolean mayDelete(AdminCaller caller, String repository) {
+    public boolean mayDelete(Actor caller, String repository) {
         try {
             permissions.requireManage(caller, repository);
             return true;
-        } catch (AdminException e) {
+        } catch (ActionRefused e) {
             return false;
         }
     }
 
     /** Deletes the tag (the manifest stays, for the collector to review); recorded once committed. */
-    public void delete(AdminCaller caller, String repository, String tag) {
+    public void delete(Actor caller, String repository, String tag) {
         permissions.requireManage(caller, repository);
         if (!Tags.isValid(tag)) {
-            throw AdminException.invalid("invalid tag: " + (tag.length() > 80 ? tag.substring(0, 80) + "…" : tag));
+            throw ActionRefused.invalid("invalid tag: " + (tag.length() > 80 ? tag.substring(0, 80) + "…" : tag));
         }
         String digest;
         try {
             digest = manifests.deleteTag(repository, tag);
         } catch (RegistryException e) {
-            throw AdminException.refused(e);
+            throw RegistryRefusal.of(e);
         }
-        audit.record(caller, AdminAudit.TAG_DELETE, repository + ":" + tag, Map.of("digest", digest));
+        audit.record(caller, ChangeAudit.TAG_DELETE, repository + ":" + tag, Map.of("digest", digest));
     }
 }

@@ -1,4 +1,4 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

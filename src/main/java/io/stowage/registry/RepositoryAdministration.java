@@ -1,14 +1,15 @@
-package io.stowage.admin;
+package io.stowage.registry;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.ChangeAudit;
+import io.stowage.accounts.StrictRequestBody;
 import io.stowage.metadata.RepositoryRecord;
 import io.stowage.metadata.RepositoryRecords;
-import io.stowage.registry.RegistryException;
-import io.stowage.registry.RepositoryDeletion;
-import io.stowage.registry.RepositoryService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -22,17 +23,17 @@ public class RepositoryAdministration {
 
     public static final String PUBLIC = "public";
     public static final String PRIVATE = "private";
-    static final int MAX_DESCRIPTION = 4096;
+    public static final int MAX_DESCRIPTION = 4096;
 
     private final RepositoryRecords records;
     private final RepositoryService repositories;
     private final RepositoryDeletion deletion;
     private final RepositoryPermissions permissions;
     private final StorageAdministration storage;
-    private final AdminAudit audit;
+    private final ChangeAudit audit;
 
     RepositoryAdministration(RepositoryRecords records, RepositoryService repositories, RepositoryDeletion deletion,
-                             RepositoryPermissions permissions, StorageAdministration storage, AdminAudit audit) {
+                             RepositoryPermissions permissions, StorageAdministration storage, ChangeAudit audit) {
         this.records = records;
         this.repositories = repositories;
         this.deletion = deletion;
@@ -54,10 +55,10 @@ public class RepositoryAdministration {
     public record RepositoryChanges(String visibility, String description) implements StrictRequestBody {
     }
 
-    public RepositorySettings get(AdminCaller caller, String name) {
+    public RepositorySettings get(Actor caller, String name) {
         permissions.requireManage(caller, name);
         return records.find(name).map(this::settings)
-                .orElseThrow(() -> AdminException.notFound("no repository named " + name));
+                .orElseThrow(() -> ActionRefused.notFound("no repository named " + name));
     }
 
     /**
@@ -65,28 +66,28 @@ public class RepositoryAdministration {
      * Visibility is for those who manage the repository; a description alone, for those who may push to it.
      */
     @Transactional
-    public RepositorySettings update(AdminCaller caller, String name, RepositoryChanges changes) {
+    public RepositorySettings update(Actor caller, String name, RepositoryChanges changes) {
         if (changes != null && changes.visibility() == null && changes.description() != null) {
             permissions.requirePush(caller, name);
         } else {
             permissions.requireManage(caller, name);
         }
         if (changes == null) {
-            throw AdminException.invalid("a JSON object with visibility and/or description is expected");
+            throw ActionRefused.invalid("a JSON object with visibility and/or description is expected");
         }
         String visibility = changes.visibility();
         if (visibility != null && !visibility.equals(PUBLIC) && !visibility.equals(PRIVATE)) {
-            throw AdminException.invalid("visibility must be \"public\" or \"private\", not \"" + visibility + "\"");
+            throw ActionRefused.invalid("visibility must be \"public\" or \"private\", not \"" + visibility + "\"");
         }
         String description = changes.description();
         if (description != null && description.length() > MAX_DESCRIPTION) {
-            throw AdminException.invalid("description is longer than " + MAX_DESCRIPTION + " characters");
+            throw ActionRefused.invalid("description is longer than " + MAX_DESCRIPTION + " characters");
         }
         records.update(repositories.getOrCreateForWrite(name), visibility, description);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("visibility", visibility);
         detail.put("description", description);
-        audit.record(caller, AdminAudit.REPOSITORY_UPDATE, name, detail);
+        audit.record(caller, ChangeAudit.REPOSITORY_UPDATE, name, detail);
         return records.find(name).map(this::settings).orElseThrow();
     }
 
@@ -94,19 +95,19 @@ public class RepositoryAdministration {
      * Deletes the repository with its tags, manifests and blob links; the garbage collector deletes, after its
      * review delay, the blobs no other repository uses. Recorded once committed, with what went.
      */
-    public void delete(AdminCaller caller, String name) {
+    public void delete(Actor caller, String name) {
         permissions.requireManage(caller, name);
         RepositoryDeletion.Deleted deleted;
         try {
-            deleted = deletion.delete(name).orElseThrow(() -> AdminException.notFound("no repository named " + name));
+            deleted = deletion.delete(name).orElseThrow(() -> ActionRefused.notFound("no repository named " + name));
         } catch (RegistryException e) {
-            throw AdminException.refused(e);
+            throw RegistryRefusal.of(e);
         }
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("tags", deleted.tags());
         detail.put("manifests", deleted.manifests());
         detail.put("blobs", deleted.blobs());
-        audit.record(caller, AdminAudit.REPOSITORY_DELETE, name, detail);
+        audit.record(caller, ChangeAudit.REPOSITORY_DELETE, name, detail);
     }
 
     private RepositorySettings settings(RepositoryRecord record) {

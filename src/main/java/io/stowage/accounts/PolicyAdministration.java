@@ -1,4 +1,4 @@
-package io.stowage.admin;
+package io.stowage.accounts;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -7,10 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.stowage.auth.AccountsChanged;
-import io.stowage.auth.Actions;
-import io.stowage.auth.Identity;
-import io.stowage.auth.RepositoryPattern;
 import io.stowage.metadata.PolicyRecord;
 import io.stowage.metadata.PolicyRecords;
 import jakarta.validation.constraints.NotNull;
@@ -28,9 +24,9 @@ public class PolicyAdministration {
 
     private final PolicyRecords records;
     private final ApplicationEventPublisher events;
-    private final AdminAudit audit;
+    private final ChangeAudit audit;
 
-    public PolicyAdministration(PolicyRecords records, ApplicationEventPublisher events, AdminAudit audit) {
+    public PolicyAdministration(PolicyRecords records, ApplicationEventPublisher events, ChangeAudit audit) {
         this.records = records;
         this.events = events;
         this.audit = audit;
@@ -48,11 +44,11 @@ public class PolicyAdministration {
     }
 
     /** Every policy, or those of one user or one robot when named. */
-    public List<PolicyView> list(AdminCaller caller, String user, String robot) {
+    public List<PolicyView> list(Actor caller, String user, String robot) {
         caller.requireAdmin();
         List<PolicyRecord> policies;
         if (user != null && robot != null) {
-            throw AdminException.invalid("name a user or a robot, not both");
+            throw ActionRefused.invalid("name a user or a robot, not both");
         } else if (user != null) {
             policies = records.forUser(user);
         } else if (robot != null) {
@@ -64,10 +60,10 @@ public class PolicyAdministration {
     }
 
     @Transactional
-    public PolicyView create(AdminCaller caller, NewPolicy policy) {
+    public PolicyView create(Actor caller, NewPolicy policy) {
         caller.requireAdmin();
         if ((policy.user() == null) == (policy.robot() == null)) {
-            throw AdminException.invalid("a policy is for a user or for a robot: give exactly one of user and robot");
+            throw ActionRefused.invalid("a policy is for a user or for a robot: give exactly one of user and robot");
         }
         RepositoryPattern pattern = RepositoryPattern.of(policy.repository());
         List<String> actions = List.copyOf(Actions.parse(policy.actions()));
@@ -76,24 +72,24 @@ public class PolicyAdministration {
                 : records.insertForRobot(policy.robot(), pattern.pattern(), actions, caller.actor());
         String subject = subject(policy.user(), policy.robot());
         if (id.isEmpty()) {
-            throw AdminException.notFound(policy.user() != null ? "no user named " + policy.user()
+            throw ActionRefused.notFound(policy.user() != null ? "no user named " + policy.user()
                     : "no robot named " + policy.robot());
         }
         events.publishEvent(new AccountsChanged(subject));
         PolicyView created = view(records.find(id.get()).orElseThrow());
-        audit.record(caller, AdminAudit.POLICY_CREATE, subject, detail(created));
+        audit.record(caller, ChangeAudit.POLICY_CREATE, subject, detail(created));
         return created;
     }
 
     @Transactional
-    public void delete(AdminCaller caller, long id) {
+    public void delete(Actor caller, long id) {
         caller.requireAdmin();
         PolicyView policy = records.find(id).map(PolicyAdministration::view)
-                .orElseThrow(() -> AdminException.notFound("no policy with id " + id));
+                .orElseThrow(() -> ActionRefused.notFound("no policy with id " + id));
         records.delete(id);
         String subject = subject(policy.user(), policy.robot());
         events.publishEvent(new AccountsChanged(subject));
-        audit.record(caller, AdminAudit.POLICY_DELETE, subject, detail(policy));
+        audit.record(caller, ChangeAudit.POLICY_DELETE, subject, detail(policy));
     }
 
     private static String subject(String user, String robot) {

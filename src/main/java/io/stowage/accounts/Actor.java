@@ -1,18 +1,19 @@
-package io.stowage.admin;
+package io.stowage.accounts;
 
 import java.util.List;
 
-import io.stowage.auth.Identity;
-
-/** Who is calling the admin API, as {@link AdminAuthenticationFilter} established it, and from which address. */
-public record AdminCaller(Identity identity, String address) {
+/**
+ * Who asks a service to act, and from which address: the caller of the admin API as its authentication established
+ * it, or the UI's signed-in visitor. Services check what it may do and record it in the audit trail.
+ */
+public record Actor(Identity identity, String address) {
 
     /** The request attribute holding the caller. */
     public static final String ATTRIBUTE = "io.stowage.admin.caller";
 
     /** Anyone, treated as an administrator: {@code stowage.auth.mode=none}, where /v2/ is open to all as well. */
-    static AdminCaller unrestricted(String address) {
-        return new AdminCaller(new Identity("", Identity.Kind.ANONYMOUS, true, List.of()), address);
+    public static Actor unrestricted(String address) {
+        return new Actor(new Identity("", Identity.Kind.ANONYMOUS, true, List.of()), address);
     }
 
     /** The name the audit trail records: a username, {@code robot+<name>}, or empty when nobody signed in. */
@@ -32,7 +33,7 @@ public record AdminCaller(Identity identity, String address) {
     /** Throws 403 unless the caller is an administrator. */
     public void requireAdmin() {
         if (!admin()) {
-            throw AdminException.forbidden("only administrators may do this");
+            throw ActionRefused.forbidden("only administrators may do this");
         }
     }
 }

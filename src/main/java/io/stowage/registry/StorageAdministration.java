@@ -1,14 +1,14 @@
-package io.stowage.admin;
+package io.stowage.registry;
 
 import java.util.List;
 
-import io.stowage.auth.Identity;
-import io.stowage.metadata.StorageRecords;
-import io.stowage.metadata.StorageRecords.NamespaceTotals;
+import io.stowage.accounts.ActionRefused;
+import io.stowage.accounts.Actor;
+import io.stowage.accounts.Identity;
 import io.stowage.metadata.StorageRecords.NamespaceUsage;
+import io.stowage.metadata.StorageRecords;
 import io.stowage.metadata.StorageTotals;
 import io.stowage.metadata.StorageUsage;
-import io.stowage.registry.RepositoryName;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -21,8 +21,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class StorageAdministration {
 
     /** How many of the largest repositories a summary lists unless asked ({@code @RequestParam}'s default: text). */
-    static final String DEFAULT_LARGEST = "10";
-    static final int MAX_LARGEST = 1000;
+    public static final String DEFAULT_LARGEST = "10";
+    public static final int MAX_LARGEST = 1000;
 
     private final StorageRecords records;
 
@@ -89,7 +89,7 @@ public class StorageAdministration {
     }
 
     @Transactional(readOnly = true)
-    public StorageSummary summary(AdminCaller caller, int largest) {
+    public StorageSummary summary(Actor caller, int largest) {
         caller.requireAdmin();
         return summary(largest);
     }
@@ -99,7 +99,7 @@ public class StorageAdministration {
      * in a fixed number of statements however many there are.
      */
     @Transactional(readOnly = true)
-    public StorageOverview overview(AdminCaller caller, int largest, int namespaces) {
+    public StorageOverview overview(Actor caller, int largest, int namespaces) {
         caller.requireAdmin();
         List<NamespaceTotalsView> rows = records.namespaceTotals(namespaces).stream()
                 .map(t -> new NamespaceTotalsView(t.namespace(), t.repositories(),
@@ -117,16 +117,16 @@ public class StorageAdministration {
                 new UploadsInProgress(totals.uploads(), totals.uploadBytes()), largest);
     }
 
-    public NamespaceStorage namespace(AdminCaller caller, String namespace) {
+    public NamespaceStorage namespace(Actor caller, String namespace) {
         if (!RepositoryName.isValid(namespace)) {
             String shown = namespace.length() > 80 ? namespace.substring(0, 80) + "…" : namespace;
-            throw AdminException.invalid("invalid namespace: " + shown);
+            throw ActionRefused.invalid("invalid namespace: " + shown);
         }
         Identity identity = caller.identity();
         boolean owner = identity.kind() == Identity.Kind.USER
                 && (namespace.equals(identity.subject()) || namespace.startsWith(identity.subject() + "/"));
         if (!caller.admin() && !owner) {
-            throw AdminException.forbidden("only administrators and its owner may see the storage of " + namespace);
+            throw ActionRefused.forbidden("only administrators and its owner may see the storage of " + namespace);
         }
         NamespaceUsage usage = records.ofNamespace(namespace);
         return new NamespaceStorage(namespace, usage.repositories(), StorageFigures.of(usage.usage()));

@@ -1,4 +1,4 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.stowage.admin;
+package io.stowage.accounts;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -8,14 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import io.stowage.auth.AccountSignedOut;
-import io.stowage.auth.AccountsChanged;
-import io.stowage.auth.Actions;
-import io.stowage.auth.Grant;
-import io.stowage.auth.Identity;
-import io.stowage.auth.RepositoryPattern;
-import io.stowage.auth.RobotAccounts;
-import io.stowage.auth.RobotAccounts.CreatedRobot;
+import io.stowage.accounts.RobotAccounts.CreatedRobot;
 import io.stowage.metadata.PolicyRecord;
 import io.stowage.metadata.PolicyRecords;
 import io.stowage.metadata.RobotRecord;
@@ -40,11 +33,11 @@ public class RobotAdministration {
     private final RobotRecords records;
     private final PolicyRecords policies;
     private final ApplicationEventPublisher events;
-    private final AdminAudit audit;
+    private final ChangeAudit audit;
     private final Clock clock;
 
     public RobotAdministration(RobotAccounts robots, RobotRecords records, PolicyRecords policies,
-                               ApplicationEventPublisher events, AdminAudit audit, Clock clock) {
+                               ApplicationEventPublisher events, ChangeAudit audit, Clock clock) {
         this.robots = robots;
         this.records = records;
         this.policies = policies;
@@ -84,15 +77,15 @@ public class RobotAdministration {
     }
 
     @Transactional
-    public CreatedRobotView create(AdminCaller caller, NewRobot robot) {
+    public CreatedRobotView create(Actor caller, NewRobot robot) {
         caller.requireAdmin();
         if (robot.description() != null && robot.description().length() > MAX_DESCRIPTION) {
-            throw AdminException.invalid("description is longer than " + MAX_DESCRIPTION + " characters");
+            throw ActionRefused.invalid("description is longer than " + MAX_DESCRIPTION + " characters");
         }
         List<Grant> grants = grants(robot.permissions());
         CreatedRobot created = robots.create(robot.name(), robot.description(), grants, robot.expiresAt(),
                         caller.actor())
-                .orElseThrow(() -> AdminException.nameTaken("a robot named " + robot.name() + " exists already"));
+                .orElseThrow(() -> ActionRefused.nameTaken("a robot named " + robot.name() + " exists already"));
         // Identities may remember that robot+<name> did not exist a moment ago.
         events.publishEvent(new AccountsChanged(created.username()));
         RobotRecord record = records.findByName(robot.name()).orElseThrow();
@@ -100,12 +93,12 @@ public class RobotAdministration {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("permissions", permissions);
         detail.put("expiresAt", record.expiresAt() == null ? null : record.expiresAt().toString());
-        audit.record(caller, AdminAudit.ROBOT_CREATE, robot.name(), detail);
+        audit.record(caller, ChangeAudit.ROBOT_CREATE, robot.name(), detail);
         return new CreatedRobotView(record.name(), created.username(), created.secret(), record.description(),
                 permissions, record.expiresAt(), record.createdBy(), record.createdAt());
     }
 
-    public List<RobotView> list(AdminCaller caller) {
+    public List<RobotView> list(Actor caller) {
         caller.requireAdmin();
         Map<String, List<PolicyRecord>> byRobot = policies.list().stream().filter(p -> p.robot() != null)
                 .collect(Collectors.groupingBy(PolicyRecord::robot));
@@ -113,41 +106,41 @@ public class RobotAdministration {
                 .map(robot -> view(robot, byRobot.getOrDefault(robot.name(), List.of()))).toList();
     }
 
-    public RobotView get(AdminCaller caller, String name) {
+    public RobotView get(Actor caller, String name) {
         caller.requireAdmin();
         return view(find(name), policies.forRobot(name));
     }
 
     @Transactional
-    public RobotView update(AdminCaller caller, String name, RobotChanges changes) {
+    public RobotView update(Actor caller, String name, RobotChanges changes) {
         caller.requireAdmin();
         if (changes == null || changes.disabled() == null) {
-            throw AdminException.invalid("nothing to change: give disabled");
+            throw ActionRefused.invalid("nothing to change: give disabled");
         }
         if (!records.setDisabled(name, changes.disabled())) {
-            throw AdminException.notFound("no robot named " + name);
+            throw ActionRefused.notFound("no robot named " + name);
         }
         events.publishEvent(new AccountsChanged(Identity.ROBOT_PREFIX + name));
         if (changes.disabled()) {
             events.publishEvent(new AccountSignedOut(Identity.ROBOT_PREFIX + name, "robot disabled"));
         }
-        audit.record(caller, AdminAudit.ROBOT_UPDATE, name, Map.of("disabled", changes.disabled()));
+        audit.record(caller, ChangeAudit.ROBOT_UPDATE, name, Map.of("disabled", changes.disabled()));
         return get(caller, name);
     }
 
     @Transactional
-    public void delete(AdminCaller caller, String name) {
+    public void delete(Actor caller, String name) {
         caller.requireAdmin();
         if (!records.delete(name)) {
-            throw AdminException.notFound("no robot named " + name);
+            throw ActionRefused.notFound("no robot named " + name);
         }
         events.publishEvent(new AccountsChanged(Identity.ROBOT_PREFIX + name));
         events.publishEvent(new AccountSignedOut(Identity.ROBOT_PREFIX + name, "robot deleted"));
-        audit.record(caller, AdminAudit.ROBOT_DELETE, name, null);
+        audit.record(caller, ChangeAudit.ROBOT_DELETE, name, null);
     }
 
     private RobotRecord find(String name) {
-        return records.findByName(name).orElseThrow(() -> AdminException.notFound("no robot named " + name));
+        return records.findByName(name).orElseThrow(() -> ActionRefused.notFound("no robot named " + name));
     }
 
     /** The permissions as grants; invalid patterns or actions are the caller's error (400). */

@@ -1,4 +1,4 @@
-package io.stowage.admin;
+package io.stowage.accounts;
 
 import java.util.List;
 
@@ -21,7 +21,7 @@ public class AuditAdministration {
     }
 
     /** Up to {@code limit} events older than the event {@code before} (null: the newest). */
-    public AuditPage page(AdminCaller caller, String actor, String action, Long before, int limit) {
+    public AuditPage page(Actor caller, String actor, String action, Long before, int limit) {
         caller.requireAdmin();
         List<AuditEvent> events = records.list(before, blankToNull(actor), blankToNull(action), limit + 1);
         if (events.size() <= limit) {

@@ -1,4 +1,4 @@
-package io.stowage.auth;
+package io.stowage.accounts;
 
 /**
  * Published when a user, robot or access policy changes, so that this node drops what it remembers about sign-ins and
