@@ -7,8 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.stowage.metadata.PolicyRecord;
-import io.stowage.metadata.PolicyRecords;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -22,12 +20,17 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class PolicyAdministration {
 
-    private final PolicyRecords records;
+    private final PolicyRepository records;
+    private final UserRepository users;
+    private final RobotRepository robots;
     private final ApplicationEventPublisher events;
     private final ChangeAudit audit;
 
-    public PolicyAdministration(PolicyRecords records, ApplicationEventPublisher events, ChangeAudit audit) {
+    public PolicyAdministration(PolicyRepository records, UserRepository users, RobotRepository robots,
+                                ApplicationEventPublisher events, ChangeAudit audit) {
         this.records = records;
+        this.users = users;
+        this.robots = robots;
         this.events = events;
         this.audit = audit;
     }
@@ -46,7 +49,7 @@ public class PolicyAdministration {
     /** Every policy, or those of one user or one robot when named. */
     public List<PolicyView> list(Actor caller, String user, String robot) {
         caller.requireAdmin();
-        List<PolicyRecord> policies;
+        List<Policy> policies;
         if (user != null && robot != null) {
             throw ActionRefused.invalid("name a user or a robot, not both");
         } else if (user != null) {
@@ -54,12 +57,12 @@ public class PolicyAdministration {
         } else if (robot != null) {
             policies = records.forRobot(robot);
         } else {
-            policies = records.list();
+            policies = records.listAll();
         }
         return policies.stream().map(PolicyAdministration::view).toList();
     }
 
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public PolicyView create(Actor caller, NewPolicy policy) {
         caller.requireAdmin();
         if ((policy.user() == null) == (policy.robot() == null)) {
@@ -67,26 +70,26 @@ public class PolicyAdministration {
         }
         RepositoryPattern pattern = RepositoryPattern.of(policy.repository());
         List<String> actions = List.copyOf(Actions.parse(policy.actions()));
-        Optional<Long> id = policy.user() != null
-                ? records.insertForUser(policy.user(), pattern.pattern(), actions, caller.actor())
-                : records.insertForRobot(policy.robot(), pattern.pattern(), actions, caller.actor());
+        Policy saved = policy.user() != null
+                ? Policy.forUser(users.findByUsername(policy.user())
+                        .orElseThrow(() -> ActionRefused.notFound("no user named " + policy.user())),
+                        pattern, actions, caller.actor())
+                : Policy.forRobot(robots.findByName(policy.robot())
+                        .orElseThrow(() -> ActionRefused.notFound("no robot named " + policy.robot())),
+                        pattern, actions, caller.actor());
         String subject = subject(policy.user(), policy.robot());
-        if (id.isEmpty()) {
-            throw ActionRefused.notFound(policy.user() != null ? "no user named " + policy.user()
-                    : "no robot named " + policy.robot());
-        }
+        PolicyView created = view(records.saveAndFlush(saved));
         events.publishEvent(new AccountsChanged(subject));
-        PolicyView created = view(records.find(id.get()).orElseThrow());
         audit.record(caller, ChangeAudit.POLICY_CREATE, subject, detail(created));
         return created;
     }
 
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public void delete(Actor caller, long id) {
         caller.requireAdmin();
         PolicyView policy = records.find(id).map(PolicyAdministration::view)
                 .orElseThrow(() -> ActionRefused.notFound("no policy with id " + id));
-        records.delete(id);
+        records.deleteById(id);
         String subject = subject(policy.user(), policy.robot());
         events.publishEvent(new AccountsChanged(subject));
         audit.record(caller, ChangeAudit.POLICY_DELETE, subject, detail(policy));
@@ -104,7 +107,7 @@ public class PolicyAdministration {
         return detail;
     }
 
-    private static PolicyView view(PolicyRecord record) {
+    private static PolicyView view(Policy record) {
         return new PolicyView(record.id(), record.repositoryPattern(), record.username(), record.robot(),
                 RobotAdministration.inOrder(record.actions()), record.createdBy(), record.createdAt());
     }

@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import io.stowage.metadata.PolicyRecords;
-import io.stowage.metadata.RobotRecord;
-import io.stowage.metadata.RobotRecords;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -25,20 +23,20 @@ public class RobotAccounts {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
 
     private final SecureRandom random = new SecureRandom();
-    private final RobotRecords records;
-    private final PolicyRecords policies;
+    private final RobotRepository records;
+    private final PolicyRepository policies;
     private final Clock clock;
     /** Compared against when the robot does not exist, so unknown names take as long as wrong secrets. */
     private final byte[] decoyHash = SecretHash.of("decoy");
 
-    public RobotAccounts(RobotRecords records, PolicyRecords policies, Clock clock) {
+    public RobotAccounts(RobotRepository records, PolicyRepository policies, Clock clock) {
         this.records = records;
         this.policies = policies;
         this.clock = clock;
     }
 
     /** A new robot and its secret; empty when the name is taken. */
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public Optional<CreatedRobot> create(String name, String description, List<Grant> permissions,
                                          Instant expiresAt, String createdBy) {
         if (name == null || name.length() > 64 || !NAME.matcher(name).matches()) {
@@ -53,25 +51,31 @@ public class RobotAccounts {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Optional<Long> id = records.insert(name, description, SecretHash.of(secret), expiresAt, createdBy);
-        if (id.isEmpty()) {
+        if (records.findByName(name).isPresent()) {
+            return Optional.empty();
+        }
+        RobotAccount robot;
+        try {
+            robot = records.saveAndFlush(new RobotAccount(name, description, SecretHash.of(secret), expiresAt,
+                    createdBy));
+        } catch (DataIntegrityViolationException e) {
+            // Another node created a robot of that name a moment ago; this transaction ends with the refusal.
             return Optional.empty();
         }
         for (Grant permission : permissions) {
-            policies.insertForRobot(name, permission.pattern().pattern(), List.copyOf(permission.actions()), createdBy);
+            policies.save(Policy.forRobot(robot, permission.pattern(), List.copyOf(permission.actions()), createdBy));
         }
         return Optional.of(new CreatedRobot(Identity.ROBOT_PREFIX + name, secret));
     }
 
     /** The robot, if the secret is its own; disabled or expired robots are the caller's to refuse. */
-    public Optional<RobotRecord> authenticate(String name, String secret) {
-        Optional<byte[]> stored = records.secretHash(name);
-        boolean matches = MessageDigest.isEqual(stored.orElse(decoyHash), SecretHash.of(secret)) && stored.isPresent();
-        if (!matches) {
+    public Optional<RobotAccount> authenticate(String name, String secret) {
+        Optional<RobotAccount> robot = records.findByName(name);
+        byte[] stored = robot.map(RobotAccount::secretHash).orElse(decoyHash);
+        if (!MessageDigest.isEqual(stored, SecretHash.of(secret)) || robot.isEmpty()) {
             return Optional.empty();
         }
-        Optional<RobotRecord> robot = records.findByName(name);
-        robot.ifPresent(r -> records.touch(r.id()));
+        records.touch(robot.get().id());
         return robot;
     }
 

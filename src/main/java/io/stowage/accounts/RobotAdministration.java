@@ -9,10 +9,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.stowage.accounts.RobotAccounts.CreatedRobot;
-import io.stowage.metadata.PolicyRecord;
-import io.stowage.metadata.PolicyRecords;
-import io.stowage.metadata.RobotRecord;
-import io.stowage.metadata.RobotRecords;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.context.ApplicationEventPublisher;
@@ -30,13 +26,13 @@ public class RobotAdministration {
     static final int MAX_DESCRIPTION = 1024;
 
     private final RobotAccounts robots;
-    private final RobotRecords records;
-    private final PolicyRecords policies;
+    private final RobotRepository records;
+    private final PolicyRepository policies;
     private final ApplicationEventPublisher events;
     private final ChangeAudit audit;
     private final Clock clock;
 
-    public RobotAdministration(RobotAccounts robots, RobotRecords records, PolicyRecords policies,
+    public RobotAdministration(RobotAccounts robots, RobotRepository records, PolicyRepository policies,
                                ApplicationEventPublisher events, ChangeAudit audit, Clock clock) {
         this.robots = robots;
         this.records = records;
@@ -76,7 +72,7 @@ public class RobotAdministration {
         }
     }
 
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public CreatedRobotView create(Actor caller, NewRobot robot) {
         caller.requireAdmin();
         if (robot.description() != null && robot.description().length() > MAX_DESCRIPTION) {
@@ -88,7 +84,7 @@ public class RobotAdministration {
                 .orElseThrow(() -> ActionRefused.nameTaken("a robot named " + robot.name() + " exists already"));
         // Identities may remember that robot+<name> did not exist a moment ago.
         events.publishEvent(new AccountsChanged(created.username()));
-        RobotRecord record = records.findByName(robot.name()).orElseThrow();
+        RobotAccount record = records.findByName(robot.name()).orElseThrow();
         List<Permission> permissions = permissions(policies.forRobot(robot.name()));
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("permissions", permissions);
@@ -100,9 +96,9 @@ public class RobotAdministration {
 
     public List<RobotView> list(Actor caller) {
         caller.requireAdmin();
-        Map<String, List<PolicyRecord>> byRobot = policies.list().stream().filter(p -> p.robot() != null)
-                .collect(Collectors.groupingBy(PolicyRecord::robot));
-        return records.list().stream()
+        Map<String, List<Policy>> byRobot = policies.listAll().stream().filter(p -> p.robot() != null)
+                .collect(Collectors.groupingBy(Policy::robot));
+        return records.findAllByOrderByName().stream()
                 .map(robot -> view(robot, byRobot.getOrDefault(robot.name(), List.of()))).toList();
     }
 
@@ -111,15 +107,13 @@ public class RobotAdministration {
         return view(find(name), policies.forRobot(name));
     }
 
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public RobotView update(Actor caller, String name, RobotChanges changes) {
         caller.requireAdmin();
         if (changes == null || changes.disabled() == null) {
             throw ActionRefused.invalid("nothing to change: give disabled");
         }
-        if (!records.setDisabled(name, changes.disabled())) {
-            throw ActionRefused.notFound("no robot named " + name);
-        }
+        find(name).disable(changes.disabled());
         events.publishEvent(new AccountsChanged(Identity.ROBOT_PREFIX + name));
         if (changes.disabled()) {
             events.publishEvent(new AccountSignedOut(Identity.ROBOT_PREFIX + name, "robot disabled"));
@@ -128,10 +122,10 @@ public class RobotAdministration {
         return get(caller, name);
     }
 
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public void delete(Actor caller, String name) {
         caller.requireAdmin();
-        if (!records.delete(name)) {
+        if (records.deleteByName(name) == 0) {
             throw ActionRefused.notFound("no robot named " + name);
         }
         events.publishEvent(new AccountsChanged(Identity.ROBOT_PREFIX + name));
@@ -139,7 +133,7 @@ public class RobotAdministration {
         audit.record(caller, ChangeAudit.ROBOT_DELETE, name, null);
     }
 
-    private RobotRecord find(String name) {
+    private RobotAccount find(String name) {
         return records.findByName(name).orElseThrow(() -> ActionRefused.notFound("no robot named " + name));
     }
 
@@ -155,7 +149,7 @@ public class RobotAdministration {
         return grants;
     }
 
-    private static List<Permission> permissions(List<PolicyRecord> records) {
+    private static List<Permission> permissions(List<Policy> records) {
         return records.stream().map(p -> new Permission(p.repositoryPattern(), inOrder(p.actions()))).toList();
     }
 
@@ -164,7 +158,7 @@ public class RobotAdministration {
         return Actions.REPOSITORY.stream().filter(actions::contains).toList();
     }
 
-    private RobotView view(RobotRecord robot, List<PolicyRecord> permissions) {
+    private RobotView view(RobotAccount robot, List<Policy> permissions) {
         boolean expired = robot.expiresAt() != null && !robot.expiresAt().isAfter(clock.instant());
         return new RobotView(robot.name(), Identity.ROBOT_PREFIX + robot.name(), robot.description(),
                 permissions(permissions), robot.disabled(), robot.expiresAt(), expired, robot.createdBy(),

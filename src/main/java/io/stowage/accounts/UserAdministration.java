@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.stowage.metadata.RefreshTokenRecords;
-import io.stowage.metadata.UserRecord;
-import io.stowage.metadata.UserRecords;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -22,13 +20,13 @@ import org.springframework.transaction.annotation.Transactional;
 public class UserAdministration {
 
     private final Users users;
-    private final UserRecords records;
+    private final UserRepository records;
     private final RefreshTokenRecords refreshTokens;
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
     private final ChangeAudit audit;
 
-    public UserAdministration(Users users, UserRecords records, RefreshTokenRecords refreshTokens,
+    public UserAdministration(Users users, UserRepository records, RefreshTokenRecords refreshTokens,
                               PasswordEncoder passwords, ApplicationEventPublisher events, ChangeAudit audit) {
         this.users = users;
         this.records = records;
@@ -62,7 +60,7 @@ public class UserAdministration {
 
     public List<UserView> list(Actor caller) {
         caller.requireAdmin();
-        return records.list().stream().map(UserAdministration::view).toList();
+        return records.findAllByOrderByUsername().stream().map(UserAdministration::view).toList();
     }
 
     /** The user: administrators may see everyone, a user themselves. */
@@ -73,12 +71,12 @@ public class UserAdministration {
         return view(find(username));
     }
 
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public UserView create(Actor caller, NewUser user) {
         caller.requireAdmin();
         boolean admin = Boolean.TRUE.equals(user.admin());
         if (!users.create(user.username(), user.password(), admin)) {
-            throw ActionRefused.nameTaken("a user named " + user.username() + " exists already");
+            throw ActionRefused.nameTaken("a user or an organization named " + user.username() + " exists already");
         }
         // Identities remembers that the name did not exist a moment ago.
         events.publishEvent(new AccountsChanged(user.username()));
@@ -90,7 +88,7 @@ public class UserAdministration {
      * Changes a user. A user who is not an administrator may change only their own password. A new password signs
      * the user out of every refresh token.
      */
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public UserView update(Actor caller, String username, UserChanges changes) {
         boolean self = caller.isUser(username);
         if (!caller.admin() && !self) {
@@ -109,12 +107,13 @@ public class UserAdministration {
         if (changes.password() != null && changes.password().isEmpty()) {
             throw ActionRefused.invalid("the password must not be empty");
         }
-        UserRecord user = find(username);
+        UserAccount user = find(username);
         String hash = changes.password() == null ? user.passwordHash() : passwords.encode(changes.password());
         boolean admin = changes.admin() == null ? user.admin() : changes.admin();
-        records.update(user.id(), hash, admin);
+        user.changePassword(hash);
+        user.makeAdmin(admin);
         if (changes.disabled() != null) {
-            records.setDisabled(username, changes.disabled());
+            user.disable(changes.disabled());
         }
         if (changes.password() != null) {
             refreshTokens.deleteForUser(username);
@@ -132,13 +131,13 @@ public class UserAdministration {
         return view(find(username));
     }
 
-    @Transactional
+    @Transactional(AccountsPersistence.TRANSACTIONS)
     public void delete(Actor caller, String username) {
         caller.requireAdmin();
         if (caller.isUser(username)) {
             throw ActionRefused.conflict("administrators cannot delete themselves");
         }
-        if (!records.delete(username)) {
+        if (records.deleteByUsername(username) == 0) {
             throw ActionRefused.notFound("no user named " + username);
         }
         events.publishEvent(new AccountsChanged(username));
@@ -146,12 +145,12 @@ public class UserAdministration {
         audit.record(caller, ChangeAudit.USER_DELETE, username, null);
     }
 
-    private UserRecord find(String username) {
+    private UserAccount find(String username) {
         return records.findByUsername(username)
                 .orElseThrow(() -> ActionRefused.notFound("no user named " + username));
     }
 
-    private static UserView view(UserRecord user) {
+    private static UserView view(UserAccount user) {
         return new UserView(user.username(), user.admin(), user.disabled());
     }
 }

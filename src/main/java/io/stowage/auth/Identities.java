@@ -10,20 +10,19 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.stowage.accounts.AccountsChanged;
-import io.stowage.accounts.Actions;
 import io.stowage.accounts.Grant;
 import io.stowage.accounts.Identity;
-import io.stowage.accounts.RepositoryPattern;
+import io.stowage.accounts.Policy;
+import io.stowage.accounts.PolicyRepository;
+import io.stowage.accounts.RobotAccount;
 import io.stowage.accounts.RobotAccounts;
+import io.stowage.accounts.RobotRepository;
+import io.stowage.accounts.TeamRepository;
 import io.stowage.accounts.SecretHash;
+import io.stowage.accounts.UserAccount;
+import io.stowage.accounts.UserRepository;
 import io.stowage.accounts.Users;
 import io.stowage.config.StowageProperties;
-import io.stowage.metadata.PolicyRecord;
-import io.stowage.metadata.PolicyRecords;
-import io.stowage.metadata.RobotRecord;
-import io.stowage.metadata.RobotRecords;
-import io.stowage.metadata.UserRecord;
-import io.stowage.metadata.UserRecords;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -40,19 +39,21 @@ public class Identities {
 
     private final Users users;
     private final RobotAccounts robots;
-    private final UserRecords userRecords;
-    private final RobotRecords robotRecords;
-    private final PolicyRecords policies;
+    private final UserRepository userRecords;
+    private final RobotRepository robotRecords;
+    private final PolicyRepository policies;
+    private final TeamRepository teams;
     private final Clock clock;
     private final LoadingCache<String, Optional<Identity>> bySubject;
 
-    public Identities(Users users, RobotAccounts robots, UserRecords userRecords, RobotRecords robotRecords,
-                      PolicyRecords policies, StowageProperties properties, Clock clock) {
+    public Identities(Users users, RobotAccounts robots, UserRepository userRecords,
+                      RobotRepository robotRecords, PolicyRepository policies, TeamRepository teams, StowageProperties properties, Clock clock) {
         this.users = users;
         this.robots = robots;
         this.userRecords = userRecords;
         this.robotRecords = robotRecords;
         this.policies = policies;
+        this.teams = teams;
         this.clock = clock;
         this.bySubject = Caffeine.newBuilder().maximumSize(properties.auth().cache().identities())
                 .expireAfterWrite(CACHE_TIME)
@@ -83,8 +84,9 @@ public class Identities {
     Optional<Identity> recheck(String username, String storedHash) {
         if (username.startsWith(Identity.ROBOT_PREFIX)) {
             String name = username.substring(Identity.ROBOT_PREFIX.length());
-            return robotRecords.secretHash(name).filter(hash -> HexFormat.of().formatHex(hash).equals(storedHash))
-                    .flatMap(hash -> robotRecords.findByName(name)).flatMap(this::robotIdentity);
+            return robotRecords.findByName(name)
+                    .filter(robot -> HexFormat.of().formatHex(robot.secretHash()).equals(storedHash))
+                    .flatMap(this::robotIdentity);
         }
         return userRecords.findByUsername(username)
                 .filter(user -> !user.disabled() && user.passwordHash().equals(storedHash)).map(this::userIdentity);
@@ -118,21 +120,21 @@ public class Identities {
         return userRecords.findByUsername(subject).filter(user -> !user.disabled()).map(this::userIdentity);
     }
 
-    private Identity userIdentity(UserRecord user) {
-        return Identity.user(user.username(), user.admin(), grants(policies.forUser(user.username())));
+    private Identity userIdentity(UserAccount user) {
+        return Identity.user(user.username(), user.admin(), grants(policies.forUser(user.username())),
+                teams.rolesOfUser(user.username()));
     }
 
-    private Optional<Identity> robotIdentity(RobotRecord robot) {
-        if (robot.disabled() || (robot.expiresAt() != null && !robot.expiresAt().isAfter(clock.instant()))) {
+    private Optional<Identity> robotIdentity(RobotAccount robot) {
+        if (robot.disabled() || robot.expiredBy(clock.instant())) {
             return Optional.empty();
         }
-        return Optional.of(Identity.robot(robot.name(), grants(policies.forRobot(robot.name()))));
+        return Optional.of(Identity.robot(robot.name(), grants(policies.forRobot(robot.name())),
+                teams.rolesOfRobot(robot.name())));
     }
 
-    private static List<Grant> grants(List<PolicyRecord> records) {
-        return records.stream()
-                .map(p -> new Grant(RepositoryPattern.of(p.repositoryPattern()), Actions.parse(p.actions())))
-                .toList();
+    private static List<Grant> grants(List<Policy> policies) {
+        return policies.stream().map(Policy::grant).toList();
     }
 
     /** The cache behind this, for its metrics. */

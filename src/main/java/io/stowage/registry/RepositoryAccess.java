@@ -48,6 +48,8 @@ public class RepositoryAccess {
         }
         identity.grants().stream().filter(g -> g.actions().contains(Actions.PULL))
                 .forEach(g -> regexes.add(g.pattern().regex()));
+        // Every role pulls.
+        identity.roles().forEach(r -> regexes.add(r.pattern().regex()));
         return publicOr(regexes);
     }
 

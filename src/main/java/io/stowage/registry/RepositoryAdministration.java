@@ -63,12 +63,12 @@ public class RepositoryAdministration {
 
     /**
      * Applies the changes, creating the repository (empty) if needed, so that it can be made public before a push.
-     * Visibility is for those who manage the repository; a description alone, for those who may push to it.
+     * Visibility is for those who manage the repository; a description alone, for those who may describe it.
      */
     @Transactional
     public RepositorySettings update(Actor caller, String name, RepositoryChanges changes) {
         if (changes != null && changes.visibility() == null && changes.description() != null) {
-            permissions.requirePush(caller, name);
+            permissions.requireDescribe(caller, name);
         } else {
             permissions.requireManage(caller, name);
         }

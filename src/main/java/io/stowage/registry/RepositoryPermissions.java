@@ -7,10 +7,11 @@ import io.stowage.accounts.Identity;
 import org.springframework.stereotype.Component;
 
 /**
- * Who may do what to a repository through the admin API. Administrators manage every repository and a user the
- * repositories of their own namespace ({@code <username>/...}); reading what {@code /v2/} shows anyway (tags) needs
- * only the right to pull, and describing a repository the right to push to it, as whoever publishes its images would. A caller who may not is refused before the repository is looked up, so a 404 never tells
- * them that a repository does not exist.
+ * Who may do what to a repository through the admin API and the UI. Administrators manage every repository, a user
+ * the repositories of their own namespace ({@code <username>/...}) and an organization's maintainers and owners those
+ * their roles cover; reading what {@code /v2/} shows anyway (tags) needs only the right to pull, and describing a
+ * repository what {@link Identity#mayDescribe} says. A caller who may not is refused before the repository is looked
+ * up, so a 404 never tells them that a repository does not exist.
  */
 @Component
 class RepositoryPermissions {
@@ -21,13 +22,20 @@ class RepositoryPermissions {
         this.access = access;
     }
 
-    /** Throws 400 for an invalid name, 403 unless the caller manages the repository. */
+    /** Throws 400 for an invalid name, 403 unless the caller manages the repository (see {@link Identity#manages}). */
     void requireManage(Actor caller, String name) {
         requireValidName(name);
-        Identity identity = caller.identity();
-        boolean owner = identity.kind() == Identity.Kind.USER && name.startsWith(identity.subject() + "/");
-        if (!caller.admin() && !owner) {
-            throw ActionRefused.forbidden("only administrators and the owner of its namespace may manage " + name);
+        if (!caller.identity().manages(name)) {
+            throw ActionRefused.forbidden("only administrators, the owner of its namespace and its organization's"
+                    + " maintainers may manage " + name);
+        }
+    }
+
+    /** Throws 400 for an invalid name, 403 unless the caller may describe the repository. */
+    void requireDescribe(Actor caller, String name) {
+        requireValidName(name);
+        if (!caller.identity().mayDescribe(name)) {
+            throw ActionRefused.forbidden("describing " + name + " is not allowed");
         }
     }
 
@@ -36,14 +44,6 @@ class RepositoryPermissions {
         requireValidName(name);
         if (!access.allowedActions(caller.identity(), name).contains(Actions.PULL)) {
             throw ActionRefused.forbidden("pulling from " + name + " is not allowed");
-        }
-    }
-
-    /** Throws 400 for an invalid name, 403 unless the caller may push to the repository. */
-    void requirePush(Actor caller, String name) {
-        requireValidName(name);
-        if (!access.allowedActions(caller.identity(), name).contains(Actions.PUSH)) {
-            throw ActionRefused.forbidden("pushing to " + name + " is not allowed");
         }
     }
 

@@ -120,7 +120,7 @@ class UiRepositoryController {
         model.addAttribute("pager", paging.pager("Tags", rows.size(), repository.tagCount(),
                 UiPaths.repository(name), Map.of()));
         model.addAttribute("mayDelete", tags.mayDelete(visitor.caller(), name));
-        model.addAttribute("mayDescribe", access.allowedActions(visitor.identity(), name).contains(Actions.PUSH));
+        model.addAttribute("mayDescribe", visitor.identity().mayDescribe(name));
         return "ui/repository";
     }
 

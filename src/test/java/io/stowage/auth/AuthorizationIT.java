@@ -44,7 +44,6 @@ import io.stowage.distribution.RegistryClient;
 import io.stowage.metadata.AuditEvent;
 import io.stowage.metadata.AuditRecords;
 import io.stowage.metadata.RepositoryRecords;
-import io.stowage.metadata.UserRecords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,8 +68,6 @@ class AuthorizationIT extends RegistryTestBase {
     private Users users;
     @Autowired
     private RobotAccounts robots;
-    @Autowired
-    private UserRecords userRecords;
     @Autowired
     private RepositoryRecords repositories;
     @Autowired
@@ -554,7 +551,7 @@ class AuthorizationIT extends RegistryTestBase {
     }
 
     private void disable(String user) {
-        assertThat(userRecords.setDisabled(user, true)).isTrue();
+        assertThat(jdbc.sql("update users set disabled = true where username = ?").param(user).update()).isOne();
         events.publishEvent(new AccountsChanged(user));
     }
 
