@@ -190,6 +190,14 @@ public abstract class AdminApiTestBase extends RegistryTestBase {
         return digest;
     }
 
+    /** Pushes a small blob of its own in one request with the credentials; the status answered. */
+    protected int pushBlobStatus(String repository, String authorization) throws Exception {
+        byte[] content = ("blob " + unique("b")).getBytes(StandardCharsets.UTF_8);
+        return send(request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(sha256(content)))
+                .header("Authorization", authorization).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build()).statusCode();
+    }
+
     /** Sends a /v2/ request with the credentials, if any, and expects 201 Created. */
     private void expectCreated(HttpRequest.Builder request, String authorization) throws Exception {
         if (authorization != null) {

@@ -3,7 +3,6 @@ package io.stowage.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,12 +154,5 @@ class OrganizationRolesIT extends AdminApiTestBase {
         assertError(get("/api/v1/organizations/no" + organization, outsider), 403, "forbidden");
         assertError(call("POST", "/api/v1/organizations", outsider, Map.of("name", unique("o"))), 403, "forbidden");
         assertThat(json(get("/api/v1/organizations", outsider)).size()).isZero();
-    }
-
-    private int pushBlobStatus(String repository, String authorization) throws Exception {
-        byte[] content = ("blob " + unique("b")).getBytes(StandardCharsets.UTF_8);
-        return send(request("/v2/" + repository + "/blobs/uploads/?digest=" + encode(sha256(content)))
-                .header("Authorization", authorization).header("Content-Type", "application/octet-stream")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(content)).build()).statusCode();
     }
 }
