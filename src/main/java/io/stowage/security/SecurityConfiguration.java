@@ -1,5 +1,7 @@
 package io.stowage.security;
 
+import java.util.List;
+
 import io.stowage.admin.AdminAuthenticationFilter;
 import io.stowage.auth.AccessPolicy;
 import io.stowage.auth.AuthMetrics;
@@ -16,13 +18,15 @@ import io.stowage.ui.UiCsrfTokens;
 import io.stowage.ui.UiSessions;
 import io.stowage.ui.UiVisitorFilter;
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -47,12 +51,50 @@ public class SecurityConfiguration {
     static final String UI_CONTENT_SECURITY_POLICY =
             "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
 
-    /** Any method reaches Spring MVC, which answers those an endpoint lacks with 405 and {@code Allow}, not 400. */
+    /** The name of Spring Boot's registration of Spring Session's filter. */
+    static final String SESSION_FILTER_REGISTRATION = "sessionRepositoryFilterRegistration";
+
+    /**
+     * Any method reaches Spring MVC, which answers those an endpoint lacks with 405 and {@code Allow}, not 400. Header
+     * and parameter names and header values are checked as by default, with a fast path for printable ASCII
+     * ({@link FirewallCharacters}).
+     */
     @Bean
     HttpFirewall httpFirewall() {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setUnsafeAllowAnyHttpMethod(true);
+        firewall.setAllowedHeaderNames(FirewallCharacters.printableAsciiOr(StrictHttpFirewall.ALLOWED_HEADER_NAMES));
+        firewall.setAllowedHeaderValues(FirewallCharacters.printableAsciiOr(StrictHttpFirewall.ALLOWED_HEADER_VALUES));
+        firewall.setAllowedParameterNames(
+                FirewallCharacters.printableAsciiOr(StrictHttpFirewall.ALLOWED_PARAMETER_NAMES));
         return firewall;
+    }
+
+    /**
+     * No observation of Spring Security's filters and authorizations: a timer and span per filter per request cost a
+     * third of a manifest GET, and the registry's own metrics already count requests, refusals and sign-ins.
+     */
+    @Bean
+    static SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * Spring Session only for the web UI: the other surfaces are stateless, so their requests neither look a session
+     * up in PostgreSQL nor, when a browser sends the UI's cookie along, touch that session.
+     */
+    @Bean
+    static BeanPostProcessor sessionsOnlyForTheUi() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String name) {
+                if (bean instanceof DelegatingFilterProxyRegistrationBean registration
+                        && SESSION_FILTER_REGISTRATION.equals(name)) {
+                    registration.setUrlPatterns(List.of("/ui/*"));
+                }
+                return bean;
+            }
+        };
     }
 
     @Bean
@@ -174,9 +216,12 @@ public class SecurityConfiguration {
         return http.build();
     }
 
-    /** No session, no CSRF (no cookie authenticates these requests), no login pages. */
+    /**
+     * No session (and no session management, which would change the id of a session a browser's UI cookie names), no
+     * CSRF (no cookie authenticates these requests), no login pages.
+     */
     private static HttpSecurity stateless(HttpSecurity http) throws Exception {
-        return http.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        return http.sessionManagement(AbstractHttpConfigurer::disable)
                 .securityContext(context -> context.securityContextRepository(
                         new RequestAttributeSecurityContextRepository()))
                 .csrf(AbstractHttpConfigurer::disable)

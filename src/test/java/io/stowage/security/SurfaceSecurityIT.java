@@ -140,6 +140,26 @@ class SurfaceSecurityIT extends AdminApiTestBase {
         assertSignedOut(session, "after changing one's own password");
     }
 
+    /**
+     * The UI's session cookie sent along to the stateless surfaces (as a script or a proxy that forwards every cookie
+     * does) is not theirs: they neither re-issue that session's id, which signed the browser out, nor set a cookie.
+     */
+    @Test
+    void theStatelessSurfacesLeaveTheUisSessionAlone() throws Exception {
+        String user = newUser(PASSWORD, false);
+        String session = signedIn(user);
+        String repository = user + "/" + uniqueRepository("session");
+        for (String path : List.of("/v2/", "/v2/" + repository + "/tags/list", "/v1/search?q=" + user,
+                "/auth/token?scope=repository:" + repository + ":pull",
+                "/api/v1/users/" + user)) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .header("Authorization", basic(user, PASSWORD)).header("Cookie", session).GET().build());
+            assertThat(response.statusCode()).as("%s: %s", path, response.body()).isLessThan(500);
+            assertThat(response.headers().allValues("Set-Cookie")).as(path).isEmpty();
+        }
+        assertThat(page("/ui/", session).body()).as("still signed in").contains("Sign out");
+    }
+
     private String signedIn(String user) throws Exception {
         String session = forms().signIn(user, PASSWORD);
         assertThat(page("/ui/", session).body()).contains("Sign out");
