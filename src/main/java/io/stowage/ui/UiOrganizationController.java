@@ -69,10 +69,7 @@ class UiOrganizationController {
             action.run();
             return "redirect:" + ORGANIZATIONS;
         } catch (ActionRefused | IllegalArgumentException e) {
-            if (e instanceof ActionRefused refused && refused.status() == 403) {
-                throw refused;
-            }
-            return "redirect:" + UriComponentsBuilder.fromPath(ORGANIZATIONS).queryParam("error", e.getMessage())
+            return "redirect:" + UriComponentsBuilder.fromPath(ORGANIZATIONS).queryParam("error", UiRefusals.shown(e))
                     .encode().build().toUriString();
         }
     }

@@ -46,10 +46,7 @@ class UiRobotController {
                     description.isBlank() ? null : description,
                     List.of(new Permission(repository, actions == null ? List.of() : actions)), null)));
         } catch (ActionRefused | IllegalArgumentException e) {
-            if (e instanceof ActionRefused admin && admin.status() == 403) {
-                throw admin;
-            }
-            model.addAttribute("error", e.getMessage());
+            model.addAttribute("error", UiRefusals.shown(e));
             model.addAttribute("form", new RobotForm(name, description, repository, actions));
         }
         model.addAttribute("robots", robots.list(visitor.caller()));

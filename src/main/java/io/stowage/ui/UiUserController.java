@@ -109,11 +109,8 @@ class UiUserController {
         try {
             change.run();
         } catch (ActionRefused | IllegalArgumentException e) {
-            if (e instanceof ActionRefused refused && refused.status() == 403) {
-                throw refused;
-            }
-            response.setStatus(e instanceof ActionRefused refused ? refused.status() : 400);
-            model.addAttribute("error", e.getMessage());
+            model.addAttribute("error", UiRefusals.shown(e));
+            response.setStatus(UiRefusals.status(e));
             return page(visitor, model);
         }
         return "redirect:" + USERS + "?done=" + done.param() + "&user="

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every role × action, for a role on the whole organization and for one on a repository pattern, through /v2/ and the
@@ -28,6 +29,9 @@ class OrganizationRolesIT extends AdminApiTestBase {
 
     /** The actions of the table, in its column order. */
     enum Action { PULL, PULL_OTHER, PUSH, DELETE, TAG_DELETE, DESCRIBE, MANAGE_MEMBERS }
+
+    private static final String OWNERS = "owners";
+    private static final String ANONYMOUS_NAME = unique("anonymous");
 
     private String organization;
 
@@ -154,5 +158,57 @@ class OrganizationRolesIT extends AdminApiTestBase {
         assertError(get("/api/v1/organizations/no" + organization, outsider), 403, "forbidden");
         assertError(call("POST", "/api/v1/organizations", outsider, Map.of("name", unique("o"))), 403, "forbidden");
         assertThat(json(get("/api/v1/organizations", outsider)).size()).isZero();
+    }
+    @Test
+    void anonymousCallersAreAskedToSignIn() throws Exception {
+        String teams = "/api/v1/organizations/" + organization + "/teams";
+        for (String[] call : new String[][] {{"GET", "/api/v1/organizations"}, {"POST", "/api/v1/organizations"},
+                {"GET", "/api/v1/organizations/" + organization}, {"DELETE", "/api/v1/organizations/" + organization},
+                {"GET", teams}, {"POST", teams}, {"PATCH", teams + "/" + OWNERS},
+                {"PUT", teams + "/" + OWNERS + "/members/" + TokenAuth.ADMIN}}) {
+            HttpResponse<String> response = call(call[0], call[1], null,
+                    call[0].equals("GET") || call[0].equals("DELETE") ? null : Map.of("name", ANONYMOUS_NAME));
+            assertError(response, 401, "unauthorized");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).as(call[1])
+                    .hasValue("Basic realm=\"stowage\"");
+        }
+        assertError(get("/api/v1/organizations/" + ANONYMOUS_NAME, ADMIN), 404, "not_found");
+        assertError(get(teams + "/" + ANONYMOUS_NAME, ADMIN), 404, "not_found");
+        assertThat(get("/api/v1/organizations/" + organization, ADMIN).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedBodiesAndUnknownFieldsAreProblems() throws Exception {
+        String teams = "/api/v1/organizations/" + organization + "/teams";
+        assertError(call("POST", "/api/v1/organizations", ADMIN, "{\"name\":"), 400, "invalid_request");
+        assertError(call("POST", teams, ADMIN, "[\"reader\"]"), 400, "invalid_request");
+        JsonNode unknown = assertError(call("POST", "/api/v1/organizations", ADMIN,
+                Map.of("name", unique("o"), "owner", List.of(TokenAuth.ADMIN))), 400, "invalid_request");
+        assertThat(unknown.get("detail").asString()).contains("owner");
+        JsonNode role = assertError(call("PATCH", teams + "/" + OWNERS, ADMIN,
+                Map.of("roles", List.of(Map.of("role", "owner", "repo", organization + "/*")))), 400,
+                "invalid_request");
+        assertThat(role.get("detail").asString()).contains("repo");
+        assertError(call("PATCH", teams + "/" + OWNERS, ADMIN, Map.of()), 400, "invalid_request");
+        assertThat(json(get(teams + "/" + OWNERS, ADMIN)).get("roles").get(0).get("role").asString())
+                .as("the owners' role is as it was").isEqualTo("owner");
+    }
+
+    @Test
+    void aTeamNameMustBeValidAndFree() throws Exception {
+        String teams = "/api/v1/organizations/" + organization + "/teams";
+        for (String name : List.of("", "Upper", "a b", "-dash", "dot.", "x".repeat(65), "a/b", "\u00e9t\u00e9")) {
+            assertError(call("POST", teams, ADMIN, Map.of("name", name, "roles", List.of(Map.of("role", "reader")))),
+                    400, "invalid_request");
+        }
+        String name = unique("team");
+        HttpResponse<String> created = call("POST", teams, ADMIN,
+                Map.of("name", name, "roles", List.of(Map.of("role", "reader"))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertError(call("POST", teams, ADMIN, Map.of("name", name, "roles", List.of(Map.of("role", "developer")))),
+                409, "name_taken");
+        assertError(call("POST", teams, ADMIN, Map.of("name", OWNERS, "roles", List.of())), 409, "name_taken");
+        assertThat(json(get(teams + "/" + name, ADMIN)).get("roles").get(0).get("role").asString())
+                .as("the first team's role is as it was").isEqualTo("reader");
     }
 }
