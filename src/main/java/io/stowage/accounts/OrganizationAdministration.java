@@ -3,9 +3,12 @@ package io.stowage.accounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -61,16 +64,27 @@ public class OrganizationAdministration {
     public record RoleView(String repository, @NotNull String role) implements StrictRequestBody {
     }
 
+    /**
+     * A group of an identity provider whose members a team gives its roles to: {@code provider} is the OIDC
+     * provider's registration id ({@code stowage.auth.oidc.providers.<id>}), {@code group} the group's name in the
+     * provider's groups claim.
+     */
+    public record GroupView(@NotNull String provider, @NotNull String group) implements StrictRequestBody {
+    }
+
     /** A team to create. */
     public record NewTeam(@NotNull String name, @NotNull List<@NotNull @Valid RoleView> roles,
-                          List<@NotNull String> members) implements StrictRequestBody {
+                          List<@NotNull String> members, List<@NotNull @Valid GroupView> groups)
+            implements StrictRequestBody {
     }
 
-    /** What to change about a team: its roles, all replaced. */
-    public record TeamChanges(@NotNull List<@NotNull @Valid RoleView> roles) implements StrictRequestBody {
+    /** What to change about a team: its roles, or its groups, each all replaced when given. */
+    public record TeamChanges(List<@NotNull @Valid RoleView> roles, List<@NotNull @Valid GroupView> groups)
+            implements StrictRequestBody {
     }
 
-    public record TeamView(String name, List<RoleView> roles, List<String> members, Instant createdAt) {
+    public record TeamView(String name, List<RoleView> roles, List<String> members, List<GroupView> groups,
+                           Instant createdAt) {
     }
 
     public record OrganizationView(String name, String createdBy, Instant createdAt, List<TeamView> teams) {
@@ -79,10 +93,17 @@ public class OrganizationAdministration {
     /** The organizations the caller may see: all of them for an administrator, else those they are a member of. */
     @Transactional(value = AccountsPersistence.TRANSACTIONS, readOnly = true)
     public List<OrganizationView> list(Actor caller) {
+        Set<String> memberOf = caller.identity().roles().stream().map(RoleGrant::organization)
+                .collect(Collectors.toSet());
         List<Organization> visible = caller.admin() ? organizations.findAllByOrderByName()
-                : organizations.findAllByOrderByName().stream().filter(o -> caller.identity().belongsTo(o.name()))
-                        .toList();
-        return visible.stream().map(this::view).toList();
+                : memberOf.isEmpty() ? List.of() : organizations.findByNameInOrderByName(memberOf);
+        if (visible.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<TeamView>> teamsOf = teams.ofOrganizations(visible.stream().map(Organization::name).toList())
+                .stream().collect(Collectors.groupingBy(team -> team.organization().name(),
+                        Collectors.mapping(OrganizationAdministration::view, Collectors.toList())));
+        return visible.stream().map(o -> view(o, teamsOf.getOrDefault(o.name(), List.of()))).toList();
     }
 
     @Transactional(value = AccountsPersistence.TRANSACTIONS, readOnly = true)
@@ -118,9 +139,8 @@ public class OrganizationAdministration {
     public void delete(Actor caller, String name) {
         caller.requireAdmin();
         Organization organization = find(name);
-        List<String> members = teams.ofOrganization(name).stream().flatMap(t -> t.members().stream()).toList();
+        teams.ofOrganization(name).forEach(team -> changed(team, false));
         organizations.delete(organization);
-        members.forEach(member -> events.publishEvent(new AccountsChanged(member)));
         audit.record(caller, ORGANIZATION_DELETE, name, null);
     }
 
@@ -150,12 +170,13 @@ public class OrganizationAdministration {
         }
         Team team = new Team(owner, name);
         team.replaceRoles(roles(owner, request.roles()));
+        team.replaceGroups(groups(request.groups() == null ? List.of() : request.groups()));
         List<String> members = request.members() == null ? List.of() : request.members();
         for (String member : members) {
             addMember(team, member);
         }
         Team saved = teams.saveAndFlush(team);
-        members.forEach(member -> events.publishEvent(new AccountsChanged(member)));
+        changed(saved, false);
         audit.record(caller, TEAM_CREATE, organization + "/" + name, detail(saved));
         return view(saved);
     }
@@ -163,10 +184,19 @@ public class OrganizationAdministration {
     @Transactional(AccountsPersistence.TRANSACTIONS)
     public TeamView updateTeam(Actor caller, String organization, String name, TeamChanges changes) {
         requireOwner(caller, organization);
+        if (changes.roles() == null && changes.groups() == null) {
+            throw ActionRefused.invalid("nothing to change: give the team's roles, its groups, or both");
+        }
         Team team = findTeam(organization, name);
-        team.replaceRoles(roles(team.organization(), changes.roles()));
+        if (changes.roles() != null) {
+            team.replaceRoles(roles(team.organization(), changes.roles()));
+        }
+        if (changes.groups() != null) {
+            team.replaceGroups(groups(changes.groups()));
+        }
+        boolean hadGroups = !team.groups().isEmpty();
         teams.saveAndFlush(team);
-        team.members().forEach(member -> events.publishEvent(new AccountsChanged(member)));
+        changed(team, hadGroups);
         audit.record(caller, TEAM_UPDATE, organization + "/" + name, detail(team));
         return view(team);
     }
@@ -175,9 +205,8 @@ public class OrganizationAdministration {
     public void deleteTeam(Actor caller, String organization, String name) {
         requireOwner(caller, organization);
         Team team = findTeam(organization, name);
-        List<String> members = team.members();
+        changed(team, false);
         teams.delete(team);
-        members.forEach(member -> events.publishEvent(new AccountsChanged(member)));
         audit.record(caller, TEAM_DELETE, organization + "/" + name, null);
     }
 
@@ -207,6 +236,17 @@ public class OrganizationAdministration {
         teams.saveAndFlush(team);
         events.publishEvent(new AccountsChanged(member));
         audit.record(caller, MEMBER_REMOVE, organization + "/" + name, Map.of("member", member));
+    }
+
+    /**
+     * Tells every node's caches that the team's members, and the users its groups hold (who have no name here), may
+     * have other roles now.
+     */
+    private void changed(Team team, boolean hadGroups) {
+        team.members().forEach(member -> events.publishEvent(new AccountsChanged(member)));
+        if (hadGroups || !team.groups().isEmpty()) {
+            events.publishEvent(new AccountsChanged(team.organization().name() + "/" + team.name()));
+        }
     }
 
     private boolean addMember(Team team, String member) {
@@ -240,6 +280,15 @@ public class OrganizationAdministration {
         return roles;
     }
 
+    private static Set<ExternalGroup> groups(List<GroupView> requested) {
+        if (requested.size() > MAX_ROLES) {
+            throw ActionRefused.invalid("a team has at most " + MAX_ROLES + " groups");
+        }
+        Set<ExternalGroup> groups = new LinkedHashSet<>();
+        requested.forEach(group -> groups.add(new ExternalGroup(group.provider(), group.group())));
+        return groups;
+    }
+
     /** Refuses before any lookup, so that a 404 never tells an outsider that an organization exists. */
     private static void requireMember(Actor caller, String organization) {
         if (!caller.identity().belongsTo(organization)) {
@@ -265,20 +314,25 @@ public class OrganizationAdministration {
     }
 
     private OrganizationView view(Organization organization) {
-        return new OrganizationView(organization.name(), organization.createdBy(), organization.createdAt(),
+        return view(organization,
                 teams.ofOrganization(organization.name()).stream().map(OrganizationAdministration::view).toList());
+    }
+
+    private static OrganizationView view(Organization organization, List<TeamView> teams) {
+        return new OrganizationView(organization.name(), organization.createdBy(), organization.createdAt(), teams);
     }
 
     private static TeamView view(Team team) {
         return new TeamView(team.name(), team.roles().stream()
                 .map(r -> new RoleView(r.repositoryPattern(), r.role().label())).toList(), team.members(),
-                team.createdAt());
+                team.groups().stream().map(g -> new GroupView(g.source(), g.name())).toList(), team.createdAt());
     }
 
     private static Map<String, Object> detail(Team team) {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("roles", view(team).roles());
         detail.put("members", team.members());
+        detail.put("groups", team.groups().stream().map(ExternalGroup::toString).toList());
         return detail;
     }
 }

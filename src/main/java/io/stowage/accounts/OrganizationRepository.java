@@ -1,5 +1,6 @@
 package io.stowage.accounts;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,4 +14,6 @@ public interface OrganizationRepository extends JpaRepository<Organization, Long
     boolean existsByName(String name);
 
     List<Organization> findAllByOrderByName();
+
+    List<Organization> findByNameInOrderByName(Collection<String> names);
 }

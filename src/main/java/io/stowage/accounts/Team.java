@@ -56,6 +56,11 @@ public class Team {
             inverseJoinColumns = @JoinColumn(name = "robot_id"))
     private Set<RobotAccount> robots = new LinkedHashSet<>();
 
+    /** The identity providers' groups whose members it gives its roles to, as if they were members. */
+    @ElementCollection
+    @CollectionTable(name = "team_groups", joinColumns = @JoinColumn(name = "team_id"))
+    private Set<ExternalGroup> groups = new LinkedHashSet<>();
+
     protected Team() {
     }
 
@@ -91,6 +96,17 @@ public class Team {
         robots.stream().map(r -> Identity.ROBOT_PREFIX + r.name()).sorted(Comparator.naturalOrder())
                 .forEach(members::add);
         return members;
+    }
+
+    /** Its groups, by source and then name. */
+    public List<ExternalGroup> groups() {
+        return groups.stream().sorted(Comparator.comparing(ExternalGroup::source).thenComparing(ExternalGroup::name))
+                .toList();
+    }
+
+    void replaceGroups(Set<ExternalGroup> newGroups) {
+        groups.clear();
+        groups.addAll(newGroups);
     }
 
     void replaceRoles(List<TeamRole> newRoles) {

@@ -1,12 +1,17 @@
 package io.stowage.accounts;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.Generated;
 
@@ -34,6 +39,11 @@ public class UserAccount {
     @Generated
     @Column(name = "created_at", insertable = false, updatable = false)
     private Instant createdAt;
+
+    /** The identity providers' groups it was in at its last sign-in through each. */
+    @ElementCollection
+    @CollectionTable(name = "user_groups", joinColumns = @JoinColumn(name = "user_id"))
+    private Set<ExternalGroup> groups = new HashSet<>();
 
     protected UserAccount() {
     }
@@ -68,6 +78,20 @@ public class UserAccount {
 
     void makeAdmin(boolean admin) {
         this.admin = admin;
+    }
+
+    /** The groups of that source it is in now; false when they are those it was in already. */
+    boolean replaceGroups(String source, Set<String> names) {
+        Set<ExternalGroup> now = new HashSet<>();
+        names.forEach(name -> now.add(new ExternalGroup(source, name)));
+        Set<ExternalGroup> before = new HashSet<>();
+        groups.stream().filter(g -> g.source().equals(source)).forEach(before::add);
+        if (before.equals(now)) {
+            return false;
+        }
+        groups.removeAll(before);
+        groups.addAll(now);
+        return true;
     }
 
     void disable(boolean disabled) {

@@ -1,6 +1,7 @@
 package io.stowage.auth;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import io.stowage.accounts.PolicyRepository;
 import io.stowage.accounts.RobotAccount;
 import io.stowage.accounts.RobotAccounts;
 import io.stowage.accounts.RobotRepository;
+import io.stowage.accounts.RoleGrant;
 import io.stowage.accounts.TeamRepository;
 import io.stowage.accounts.SecretHash;
 import io.stowage.accounts.UserAccount;
@@ -121,8 +123,9 @@ public class Identities {
     }
 
     private Identity userIdentity(UserAccount user) {
-        return Identity.user(user.username(), user.admin(), grants(policies.forUser(user.username())),
-                teams.rolesOfUser(user.username()));
+        List<RoleGrant> roles = new ArrayList<>(teams.rolesOfUser(user.username()));
+        teams.rolesOfUserGroups(user.username()).stream().filter(role -> !roles.contains(role)).forEach(roles::add);
+        return Identity.user(user.username(), user.admin(), grants(policies.forUser(user.username())), roles);
     }
 
     private Optional<Identity> robotIdentity(RobotAccount robot) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -144,6 +145,7 @@ public record StowageProperties(
      * @param cache how much each node remembers of checked tokens, sign-ins and identities
      * @param admin the first administrator, created at first start
      * @param keyEncryption the key that encrypts the token signing keys kept in the database
+     * @param oidc sign-in to the web UI with OpenID Connect providers
      */
     public record Auth(
             @DefaultValue("token") AuthMode mode,
@@ -156,7 +158,8 @@ public record StowageProperties(
             @DefaultValue LoginBackoff loginBackoff,
             @DefaultValue CacheSizes cache,
             @DefaultValue Admin admin,
-            @DefaultValue KeyEncryption keyEncryption) {
+            @DefaultValue KeyEncryption keyEncryption,
+            @DefaultValue Oidc oidc) {
 
         public Auth {
             if (tokenLifetime.compareTo(Duration.ofSeconds(60)) < 0) {
@@ -166,6 +169,56 @@ public record StowageProperties(
             publicRepositories = publicRepositories == null ? List.of() : List.copyOf(publicRepositories);
             trustedIssuers = trustedIssuers == null ? List.of() : List.copyOf(trustedIssuers);
         }
+    }
+
+    /**
+     * Sign-in to the web UI with OpenID Connect (the authorization code flow). A user signing in for the first time
+     * is created, named by the provider's {@code username-claim}, and linked to the provider's {@code iss} and
+     * {@code sub}, by which they are found at every later sign-in. OIDC users have no password: they log docker and
+     * podman in with a personal access token.
+     *
+     * @param providers the providers, by registration id (letters, digits, {@code -} and {@code _}): each is
+     *     offered on the sign-in page, and its redirect URI is {@code <external URL>/ui/login/oauth2/code/<id>}
+     */
+    public record Oidc(Map<String, OidcProvider> providers) {
+
+        public Oidc {
+            providers = providers == null ? Map.of() : Map.copyOf(providers);
+            providers.forEach((id, provider) -> {
+                if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+                    throw new IllegalArgumentException("stowage.auth.oidc.providers: a registration id is letters,"
+                            + " digits, - and _ (at most 64), not \"" + id + "\"");
+                }
+                if (provider.issuerUri() == null || provider.clientId() == null) {
+                    throw new IllegalArgumentException("stowage.auth.oidc.providers." + id
+                            + ": issuer-uri and client-id are required");
+                }
+            });
+        }
+    }
+
+    /**
+     * @param issuerUri the provider's issuer: its configuration is read from
+     *     {@code <issuer-uri>/.well-known/openid-configuration} at the first sign-in (not at start, so that a provider
+     *     that is down never keeps Stowage from starting)
+     * @param clientId the client Stowage is registered as
+     * @param clientSecret that client's secret (give it as an environment variable or a secret, never in a file that
+     *     is checked in); empty for a public client
+     * @param name what the sign-in page calls the provider (default: the registration id)
+     * @param scopes the scopes asked for; {@code openid} is always among them
+     * @param usernameClaim the ID token or user-info claim a new user is named by; it must be a valid username
+     *     (lowercase letters, digits and . _ - separators) that no local user or organization has
+     * @param groupsClaim the claim listing the user's groups, matched against the groups teams are mapped to; read
+     *     at every sign-in, so leaving a group takes its teams' roles away at the next sign-in
+     */
+    public record OidcProvider(
+            URI issuerUri,
+            String clientId,
+            String clientSecret,
+            String name,
+            @DefaultValue({"openid", "profile", "email"}) List<String> scopes,
+            @DefaultValue("preferred_username") String usernameClaim,
+            @DefaultValue("groups") String groupsClaim) {
     }
 
     /** Whether /v2/ is protected. */

@@ -6,6 +6,7 @@ import io.stowage.admin.AdminAuthenticationFilter;
 import io.stowage.auth.AccessPolicy;
 import io.stowage.auth.AuthMetrics;
 import io.stowage.auth.Identities;
+import io.stowage.auth.OidcProviders;
 import io.stowage.auth.SignIn;
 import io.stowage.auth.TokenVerifier;
 import io.stowage.config.StowageProperties;
@@ -15,9 +16,11 @@ import io.stowage.distribution.RegistryRefusals;
 import io.stowage.outage.OutageLog;
 import io.stowage.registry.RepositoryAccess;
 import io.stowage.ui.UiCsrfTokens;
+import io.stowage.ui.UiOidcSignIn;
 import io.stowage.ui.UiSessions;
 import io.stowage.ui.UiVisitorFilter;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +31,11 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.HttpSessionOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -186,7 +194,19 @@ public class SecurityConfiguration {
     @Bean
     @Order(5)
     SecurityFilterChain uiChain(HttpSecurity http, StowageProperties properties, UiSessions sessions,
-                                Identities identities, OutageLog outages) throws Exception {
+                                Identities identities, OutageLog outages, OidcProviders providers,
+                                UiOidcSignIn oidcSignIn) throws Exception {
+        if (providers.any() && tokenAuth(properties)) {
+            http.oauth2Login(login -> login.loginPage("/ui/login")
+                    .clientRegistrationRepository(providers.repository())
+                    // Only to finish the sign-in: the provider's tokens are not used afterwards.
+                    .authorizedClientRepository(new HttpSessionOAuth2AuthorizedClientRepository())
+                    .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(
+                            unknownProvidersPassOn(providers.repository())))
+                    .redirectionEndpoint(endpoint -> endpoint.baseUri(OidcProviders.REDIRECT_BASE + "/*"))
+                    .successHandler(oidcSignIn)
+                    .failureHandler(oidcSignIn));
+        }
         http.securityMatcher("/ui", "/ui/**")
                 .securityContext(context -> context.securityContextRepository(sessions.contextRepository()))
                 .sessionManagement(session -> session.sessionFixation(fixation -> fixation.changeSessionId()))
@@ -216,6 +236,35 @@ public class SecurityConfiguration {
                 .headers(headers -> headers.cacheControl(cache -> cache.disable()))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
         return http.build();
+    }
+
+    /**
+     * Starts a sign-in at {@code /ui/oauth2/authorization/<id>}; a provider that is not configured, or cannot be read
+     * now, is passed on to the UI's controllers (404, or 503 with the sign-in page) instead of Spring Security's 500.
+     */
+    private static OAuth2AuthorizationRequestResolver unknownProvidersPassOn(
+            ClientRegistrationRepository registrations) {
+        DefaultOAuth2AuthorizationRequestResolver resolver = new DefaultOAuth2AuthorizationRequestResolver(
+                registrations, OidcProviders.AUTHORIZATION_BASE);
+        return new OAuth2AuthorizationRequestResolver() {
+            @Override
+            public OAuth2AuthorizationRequest resolve(HttpServletRequest request) {
+                try {
+                    return resolver.resolve(request);
+                } catch (IllegalArgumentException e) { // no such registration now
+                    return null;
+                }
+            }
+
+            @Override
+            public OAuth2AuthorizationRequest resolve(HttpServletRequest request, String registrationId) {
+                try {
+                    return resolver.resolve(request, registrationId);
+                } catch (IllegalArgumentException e) { // no such registration now
+                    return null;
+                }
+            }
+        };
     }
 
     /**

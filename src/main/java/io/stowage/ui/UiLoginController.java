@@ -1,8 +1,10 @@
 package io.stowage.ui;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.stowage.accounts.Identity;
+import io.stowage.auth.OidcProviders;
 import io.stowage.auth.SignIn;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,6 +12,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -24,20 +28,47 @@ class UiLoginController {
 
     private final SignIn signIn;
     private final UiSessions sessions;
+    private final OidcProviders providers;
 
-    UiLoginController(SignIn signIn, UiSessions sessions) {
+    UiLoginController(SignIn signIn, UiSessions sessions, OidcProviders providers) {
         this.signIn = signIn;
         this.sessions = sessions;
+        this.providers = providers;
+    }
+
+    @ModelAttribute("providers")
+    List<OidcProviders.Offered> providers() {
+        return providers.offered();
     }
 
     @GetMapping(LOGIN)
     String form(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor,
-                @RequestParam(required = false) String next, Model model) {
+                @RequestParam(required = false) String next, @RequestParam(required = false) String failed,
+                Model model) {
         if (!visitor.authEnabled()) {
             return "redirect:/ui/";
         }
         model.addAttribute("visitor", visitor);
         model.addAttribute("next", UiPaths.safeNext(next));
+        model.addAttribute("error", UiOidcSignIn.Failure.messageOf(failed));
+        return "ui/login";
+    }
+
+    /**
+     * Reached only when Spring Security's OAuth2 login did not start the sign-in: no provider has that id (404), or
+     * its configuration cannot be read now (503, on the sign-in page, where the other ways to sign in still work).
+     */
+    @GetMapping(OidcProviders.AUTHORIZATION_BASE + "/{id}")
+    String providerUnavailable(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @PathVariable String id,
+                               HttpServletResponse response, Model model) {
+        if (!visitor.authEnabled() || providers.provider(id).isEmpty()) {
+            throw new UiNotFoundException();
+        }
+        response.setStatus(503);
+        response.setHeader(HttpHeaders.RETRY_AFTER, "30");
+        model.addAttribute("visitor", visitor);
+        model.addAttribute("next", UiPaths.HOME);
+        model.addAttribute("error", "The identity provider " + id + " cannot be reached now: try again later.");
         return "ui/login";
     }
 
