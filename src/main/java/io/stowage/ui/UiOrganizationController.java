@@ -1,10 +1,16 @@
 package io.stowage.ui;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.stowage.accounts.ActionRefused;
 import io.stowage.accounts.OrganizationAdministration;
 import io.stowage.accounts.OrganizationAdministration.NewOrganization;
+import io.stowage.accounts.OrganizationAdministration.NewTeam;
+import io.stowage.accounts.OrganizationAdministration.RoleView;
+import io.stowage.accounts.OrganizationAdministration.TeamChanges;
+import io.stowage.accounts.Role;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,7 +21,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The visitor's organizations, their teams, roles and members (every organization for an administrator), through
- * {@link OrganizationAdministration}: owners add and remove members, administrators create organizations.
+ * {@link OrganizationAdministration}: owners create and delete teams, give and take their roles and add and remove
+ * members; administrators create organizations.
  */
 @Controller
 class UiOrganizationController {
@@ -35,6 +42,7 @@ class UiOrganizationController {
         model.addAttribute("visitor", visitor);
         model.addAttribute("organizations", organizations.list(visitor.caller()));
         model.addAttribute("error", error);
+        model.addAttribute("roles", Arrays.stream(Role.values()).map(Role::label).toList());
         return "ui/organizations";
     }
 
@@ -58,6 +66,52 @@ class UiOrganizationController {
                         @RequestParam String team, @RequestParam String member) {
         visitor.requireSignedIn();
         return refusedShown(() -> organizations.removeMember(visitor.caller(), organization, team, member));
+    }
+
+    @PostMapping(ORGANIZATIONS + "/teams/add")
+    String addTeam(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String organization,
+                   @RequestParam String team, @RequestParam String role,
+                   @RequestParam(defaultValue = "") String repository) {
+        visitor.requireSignedIn();
+        return refusedShown(() -> organizations.createTeam(visitor.caller(), organization,
+                new NewTeam(team.strip(), List.of(role(repository, role)), List.of(), List.of())));
+    }
+
+    @PostMapping(ORGANIZATIONS + "/teams/delete")
+    String deleteTeam(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String organization,
+                      @RequestParam String team) {
+        visitor.requireSignedIn();
+        return refusedShown(() -> organizations.deleteTeam(visitor.caller(), organization, team));
+    }
+
+    /** Gives the team one more role (the service checks the pattern and the role, and who may). */
+    @PostMapping(ORGANIZATIONS + "/roles/add")
+    String addRole(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String organization,
+                   @RequestParam String team, @RequestParam String role,
+                   @RequestParam(defaultValue = "") String repository) {
+        visitor.requireSignedIn();
+        return refusedShown(() -> {
+            List<RoleView> roles = new ArrayList<>(organizations.team(visitor.caller(), organization, team).roles());
+            roles.add(role(repository, role));
+            organizations.updateTeam(visitor.caller(), organization, team, new TeamChanges(roles, null));
+        });
+    }
+
+    /** Takes one of the team's roles away: the one at that pattern with that role. */
+    @PostMapping(ORGANIZATIONS + "/roles/remove")
+    String removeRole(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String organization,
+                      @RequestParam String team, @RequestParam String role, @RequestParam String repository) {
+        visitor.requireSignedIn();
+        return refusedShown(() -> {
+            List<RoleView> roles = new ArrayList<>(organizations.team(visitor.caller(), organization, team).roles());
+            roles.removeIf(r -> r.role().equals(role) && r.repository().equals(repository));
+            organizations.updateTeam(visitor.caller(), organization, team, new TeamChanges(roles, null));
+        });
+    }
+
+    /** A role on the pattern given, or on the whole organization when none is. */
+    private static RoleView role(String repository, String role) {
+        return new RoleView(repository.isBlank() ? null : repository.strip(), role);
     }
 
     /**

@@ -78,6 +78,55 @@ class UiOrganizationsIT extends UiTestBase {
         assertThat(page(ORGANIZATIONS, null).statusCode()).isEqualTo(302);
     }
 
+    /**
+     * An owner creates a team with a role on some repositories in the UI, widens and narrows its roles and deletes
+     * it; each change holds on /v2/ at once for a member; a role outside the organization is refused on the page.
+     */
+    @Test
+    void anOwnerGivesATeamRolesAndTakesThemAway() throws Exception {
+        String admin = signIn(TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD);
+        String owner = newUser("pw-owner-2", false);
+        String member = newUser("pw-member-2", false);
+        String organization = unique("org");
+        assertThat(act(admin, "", Map.of("name", organization, "owner", owner)).statusCode()).isEqualTo(302);
+        String session = signIn(owner, "pw-owner-2");
+        String memberCredentials = basic(member, "pw-member-2");
+
+        assertThat(act(session, "/teams/add", Map.of("organization", organization, "team", "web",
+                "role", "developer", "repository", organization + "/web/*")).statusCode()).isEqualTo(302);
+        assertThat(act(session, "/members/add", Map.of("organization", organization, "team", "web",
+                "member", member)).statusCode()).isEqualTo(302);
+        assertThat(page(ORGANIZATIONS, session).body()).contains("data-team=\"web\"")
+                .contains("data-role=\"" + organization + "/web/*:developer\"");
+        assertThat(pushBlobStatus(organization + "/web/app", memberCredentials)).isEqualTo(201);
+        assertThat(pushBlobStatus(organization + "/api", memberCredentials)).isEqualTo(403);
+
+        assertThat(act(session, "/roles/add", Map.of("organization", organization, "team", "web",
+                "role", "developer", "repository", "")).statusCode()).isEqualTo(302);
+        assertThat(pushBlobStatus(organization + "/api", memberCredentials)).isEqualTo(201);
+        assertThat(act(session, "/roles/remove", Map.of("organization", organization, "team", "web",
+                "role", "developer", "repository", organization + "/*")).statusCode()).isEqualTo(302);
+        assertThat(page(ORGANIZATIONS, session).body()).doesNotContain("data-role=\"" + organization + "/*:developer\"")
+                .contains("data-role=\"" + organization + "/web/*:developer\"");
+        assertThat(pushBlobStatus(organization + "/api", memberCredentials)).isEqualTo(403);
+
+        HttpResponse<String> outside = act(session, "/roles/add", Map.of("organization", organization,
+                "team", "web", "role", "owner", "repository", "elsewhere/*"));
+        String location = outside.headers().firstValue("Location").orElseThrow();
+        assertThat(page(location.substring(location.indexOf(ORGANIZATIONS)), session).body())
+                .contains("role=\"alert\"").contains("lies outside the namespace");
+
+        // A member who is no owner may change no role.
+        String memberSession = signIn(member, "pw-member-2");
+        assertThat(act(memberSession, "/roles/add", Map.of("organization", organization, "team", "web",
+                "role", "owner", "repository", "")).statusCode()).isEqualTo(403);
+
+        assertThat(act(session, "/teams/delete", Map.of("organization", organization, "team", "web"))
+                .statusCode()).isEqualTo(302);
+        assertThat(page(ORGANIZATIONS, session).body()).doesNotContain("data-team=\"web\"");
+        assertThat(pushBlobStatus(organization + "/web/app", memberCredentials)).isEqualTo(403);
+    }
+
     private HttpResponse<String> act(String session, String action, Map<String, String> fields) throws Exception {
         Map<String, String> form = new HashMap<>(fields);
         form.put("_csrf", csrf(page(ORGANIZATIONS, session).body()));
