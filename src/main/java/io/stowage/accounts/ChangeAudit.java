@@ -28,6 +28,8 @@ public class ChangeAudit {
     public static final String KEY_ROTATE = "key.rotate";
     public static final String KEY_RETIRE = "key.retire";
     public static final String GC_RUN = "gc.run";
+    public static final String TOKEN_CREATE = "token.create";
+    public static final String TOKEN_REVOKE = "token.revoke";
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final AuditLog log;

@@ -1,8 +1,6 @@
 package io.stowage.accounts;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ public class ExternalSignIn {
     private final ApplicationEventPublisher events;
     private final ChangeAudit audit;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public ExternalSignIn(ExternalIdentityRepository links, UserRepository users, Users accounts,
                           ApplicationEventPublisher events, ChangeAudit audit, Clock clock) {
@@ -101,9 +98,7 @@ public class ExternalSignIn {
     }
 
     /** A password nobody knows or is told: the user signs in through the provider only. */
-    private String unguessablePassword() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    private static String unguessablePassword() {
+        return SecretHash.newSecret();
     }
 }

@@ -8,9 +8,11 @@ import java.util.Set;
  * Who is asking: a user, a robot account or {@link #ANONYMOUS}. The {@code subject} is what tokens carry as
  * {@code sub}: the username, {@code robot+<name>}, or empty. {@code grants} are the access policies that name this
  * identity (for a robot, its permissions), {@code roles} what the teams it is a member of give it; a user's own
- * namespace and public repositories come on top.
+ * namespace and public repositories come on top. {@code token} is the personal access token it signed in with, which
+ * narrows all of that ({@link TokenScope}), or null.
  */
-public record Identity(String subject, Kind kind, boolean admin, List<Grant> grants, List<RoleGrant> roles) {
+public record Identity(String subject, Kind kind, boolean admin, List<Grant> grants, List<RoleGrant> roles,
+                       TokenScope token) {
 
     /** The kinds of identity. */
     public enum Kind { ANONYMOUS, USER, ROBOT }
@@ -25,9 +27,33 @@ public record Identity(String subject, Kind kind, boolean admin, List<Grant> gra
         roles = List.copyOf(roles);
     }
 
+    /** An identity that signed in with its own credentials (no personal access token). */
+    public Identity(String subject, Kind kind, boolean admin, List<Grant> grants, List<RoleGrant> roles) {
+        this(subject, kind, admin, grants, roles, null);
+    }
+
     /** An identity no team gives a role. */
     public Identity(String subject, Kind kind, boolean admin, List<Grant> grants) {
         this(subject, kind, admin, grants, List.of());
+    }
+
+    /** The user's identity as a personal access token narrows it (see {@link TokenScope}). */
+    public Identity narrowedTo(TokenScope scope) {
+        return new Identity(subject, kind, admin, grants, roles, scope);
+    }
+
+    /**
+     * Whether it is an administrator, for what only administrators may do: never through a personal access token,
+     * which reaches repositories only (an administrator's token reaches every repository, within its scope).
+     */
+    @Override
+    public boolean admin() {
+        return admin && token == null;
+    }
+
+    /** Whether it may reach every repository: an administrator, or an administrator's personal access token. */
+    public boolean reachesEveryRepository() {
+        return admin;
     }
 
     public static Identity user(String username, boolean admin, List<Grant> grants) {
@@ -56,6 +82,15 @@ public record Identity(String subject, Kind kind, boolean admin, List<Grant> gra
      * ({@code <username>/...}); and what its grants and roles give.
      */
     public Set<String> allowedActions(String repository, boolean isPublic) {
+        Set<String> allowed = ownActions(repository, isPublic);
+        if (token != null) {
+            allowed.removeIf(action -> !token.allows(action, repository)
+                    && !(isPublic && Actions.PULL.equals(action)));
+        }
+        return allowed;
+    }
+
+    private Set<String> ownActions(String repository, boolean isPublic) {
         if (admin) {
             return new LinkedHashSet<>(Actions.REPOSITORY);
         }
@@ -84,6 +119,10 @@ public record Identity(String subject, Kind kind, boolean admin, List<Grant> gra
      * API or the UI): administrators, the user whose namespace it is in, and maintainers and owners by a team's role.
      */
     public boolean manages(String repository) {
+        return (token == null || token.allows(Actions.DELETE, repository)) && ownManages(repository);
+    }
+
+    private boolean ownManages(String repository) {
         if (admin || (kind == Kind.USER && repository.startsWith(subject + "/"))) {
             return true;
         }
@@ -95,7 +134,10 @@ public record Identity(String subject, Kind kind, boolean admin, List<Grant> gra
      * policy lets push to it, as whoever publishes its images would.
      */
     public boolean mayDescribe(String repository) {
-        return manages(repository) || grants.stream()
+        if (token != null && !token.allows(Actions.PUSH, repository)) {
+            return false;
+        }
+        return ownManages(repository) || grants.stream()
                 .anyMatch(g -> g.actions().contains(Actions.PUSH) && g.pattern().matches(repository));
     }
 
@@ -104,6 +146,9 @@ public record Identity(String subject, Kind kind, boolean admin, List<Grant> gra
      * role covers the whole namespace ({@code <organization>/*}); an owner of some repositories only manages those.
      */
     public boolean owns(String organization) {
+        if (token != null) {
+            return false; // a token reaches repositories, not teams and members
+        }
         String namespace = organization + "/*";
         return admin || roles.stream().anyMatch(r -> r.role().owns() && r.organization().equals(organization)
                 && r.pattern().pattern().equals(namespace));
@@ -111,6 +156,6 @@ public record Identity(String subject, Kind kind, boolean admin, List<Grant> gra
 
     /** Whether a team of the organization has it as a member (whatever its role), or it is an administrator. */
     public boolean belongsTo(String organization) {
-        return admin || roles.stream().anyMatch(r -> r.organization().equals(organization));
+        return admin() || roles.stream().anyMatch(r -> r.organization().equals(organization));
     }
 }

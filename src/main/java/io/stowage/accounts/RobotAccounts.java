@@ -1,10 +1,8 @@
 package io.stowage.accounts;
 
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -22,7 +20,6 @@ public class RobotAccounts {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
 
-    private final SecureRandom random = new SecureRandom();
     private final RobotRepository records;
     private final PolicyRepository policies;
     private final Clock clock;
@@ -48,9 +45,7 @@ public class RobotAccounts {
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             throw new IllegalArgumentException("expiresAt lies in the past");
         }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String secret = SecretHash.newSecret();
         if (records.findByName(name).isPresent()) {
             return Optional.empty();
         }

@@ -3,11 +3,25 @@ package io.stowage.accounts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 
-/** SHA-256 of a high-entropy secret (robot secret, refresh token): safe to store and to look up by. */
+/**
+ * High-entropy secrets (robot secrets, refresh tokens, personal access tokens) and their SHA-256, which is safe to
+ * store and to look up by.
+ */
 public final class SecretHash {
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private SecretHash() {
+    }
+
+    /** 256 random bits, base64url without padding (43 characters). */
+    public static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static byte[] of(String secret) {

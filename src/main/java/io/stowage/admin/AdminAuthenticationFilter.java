@@ -194,7 +194,7 @@ public final class AdminAuthenticationFilter extends OncePerRequestFilter {
                     "tokens of trusted external issuers carry registry access only, not admin rights");
             return Optional.empty();
         }
-        Optional<Identity> identity = identities.resolve(verified.subject());
+        Optional<Identity> identity = identities.resolve(verified.subject(), verified.accessToken());
         if (identity.isEmpty()) {
             unauthorized(request, response, "the token's account no longer exists or is disabled");
         }

@@ -10,6 +10,9 @@ import java.util.Optional;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.stowage.accounts.AccessToken;
+import io.stowage.accounts.AccessTokenAdministration;
+import io.stowage.accounts.AccessTokenRepository;
 import io.stowage.accounts.AccountsChanged;
 import io.stowage.accounts.Grant;
 import io.stowage.accounts.Identity;
@@ -29,8 +32,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
- * Turns credentials (a user's password, a robot's secret) or a token's subject into an {@link Identity} with its
- * grants. Resolved identities are cached for at most {@link #CACHE_TIME}, so a busy client costs no query per
+ * Turns credentials (a user's password or personal access token, a robot's secret) or a token's subject into an
+ * {@link Identity} with its grants. Resolved identities are cached for at most {@link #CACHE_TIME}, so a busy client costs no query per
  * request; a disabled account or changed policy takes effect on every node within that time. An identity in use is
  * read again in the background after half that time, so a busy client never waits for it.
  */
@@ -38,6 +41,10 @@ import org.springframework.stereotype.Service;
 public class Identities {
 
     static final Duration CACHE_TIME = Duration.ofSeconds(10);
+    /** How a sign-in with a personal access token remembers what it matched: the token's hash, not a password's. */
+    private static final String TOKEN_HASH = "token:";
+    /** How the cache keys an identity narrowed by a token: {@code <username>#token:<id>} ({@code #} is in no name). */
+    private static final String TOKEN_KEY = "#token:";
 
     private final Users users;
     private final RobotAccounts robots;
@@ -45,17 +52,20 @@ public class Identities {
     private final RobotRepository robotRecords;
     private final PolicyRepository policies;
     private final TeamRepository teams;
+    private final AccessTokenRepository tokens;
     private final Clock clock;
     private final LoadingCache<String, Optional<Identity>> bySubject;
 
     public Identities(Users users, RobotAccounts robots, UserRepository userRecords,
-                      RobotRepository robotRecords, PolicyRepository policies, TeamRepository teams, StowageProperties properties, Clock clock) {
+                      RobotRepository robotRecords, PolicyRepository policies, TeamRepository teams,
+                      AccessTokenRepository tokens, StowageProperties properties, Clock clock) {
         this.users = users;
         this.robots = robots;
         this.userRecords = userRecords;
         this.robotRecords = robotRecords;
         this.policies = policies;
         this.teams = teams;
+        this.tokens = tokens;
         this.clock = clock;
         this.bySubject = Caffeine.newBuilder().maximumSize(properties.auth().cache().identities())
                 .expireAfterWrite(CACHE_TIME)
@@ -68,6 +78,11 @@ public class Identities {
      * with the stored hash they matched, by which {@link #recheck} tells later whether they still would.
      */
     public Optional<Authenticated> authenticate(String username, String password) {
+        if (password.startsWith(AccessTokenAdministration.SECRET_PREFIX)) {
+            byte[] hash = SecretHash.of(password);
+            return accessToken(tokens.findBySecret(hash), username)
+                    .map(identity -> new Authenticated(identity, TOKEN_HASH + HexFormat.of().formatHex(hash)));
+        }
         if (username.startsWith(Identity.ROBOT_PREFIX)) {
             String name = username.substring(Identity.ROBOT_PREFIX.length());
             // The secret matched, so the stored hash is the secret's.
@@ -84,6 +99,10 @@ public class Identities {
      * password, which is never kept.
      */
     Optional<Identity> recheck(String username, String storedHash) {
+        if (storedHash.startsWith(TOKEN_HASH)) {
+            return accessToken(tokens.findBySecret(HexFormat.of().parseHex(storedHash.substring(TOKEN_HASH.length()))),
+                    username);
+        }
         if (username.startsWith(Identity.ROBOT_PREFIX)) {
             String name = username.substring(Identity.ROBOT_PREFIX.length());
             return robotRecords.findByName(name)
@@ -96,15 +115,24 @@ public class Identities {
 
     /** The identity a token's subject names, if it still exists and may act; anonymous for the empty subject. */
     public Optional<Identity> resolve(String subject) {
+        return resolve(subject, null);
+    }
+
+    /**
+     * The identity a token's subject names, narrowed by the personal access token it was issued for (its id, or
+     * null), if both still exist and may act.
+     */
+    public Optional<Identity> resolve(String subject, Long accessToken) {
         if (subject.isEmpty()) {
             return Optional.of(Identity.ANONYMOUS);
         }
-        Optional<Identity> cached = bySubject.getIfPresent(subject);
+        String key = accessToken == null ? subject : subject + TOKEN_KEY + accessToken;
+        Optional<Identity> cached = bySubject.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
-        Optional<Identity> identity = load(subject);
-        bySubject.put(subject, identity);
+        Optional<Identity> identity = load(key);
+        bySubject.put(key, identity);
         return identity;
     }
 
@@ -114,12 +142,28 @@ public class Identities {
         bySubject.invalidateAll();
     }
 
-    private Optional<Identity> load(String subject) {
+    private Optional<Identity> load(String key) {
+        int token = key.indexOf(TOKEN_KEY);
+        if (token >= 0) {
+            return accessToken(tokens.findWithUser(Long.parseLong(key.substring(token + TOKEN_KEY.length()))),
+                    key.substring(0, token));
+        }
+        String subject = key;
         if (subject.startsWith(Identity.ROBOT_PREFIX)) {
             return robotRecords.findByName(subject.substring(Identity.ROBOT_PREFIX.length()))
                     .flatMap(this::robotIdentity);
         }
         return userRecords.findByUsername(subject).filter(user -> !user.disabled()).map(this::userIdentity);
+    }
+
+    /** The token's user's identity narrowed by it, if it is that user's, unexpired, and the user may sign in. */
+    private Optional<Identity> accessToken(Optional<AccessToken> found, String username) {
+        return found.filter(token -> token.user().username().equals(username) && !token.user().disabled()
+                        && !token.expiredBy(clock.instant()))
+                .map(token -> {
+                    tokens.touch(token.id());
+                    return userIdentity(token.user()).narrowedTo(token.narrowing());
+                });
     }
 
     private Identity userIdentity(UserAccount user) {

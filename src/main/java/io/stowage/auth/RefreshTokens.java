@@ -1,9 +1,7 @@
 package io.stowage.auth;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 
 import io.stowage.accounts.Identity;
@@ -16,12 +14,12 @@ import org.springframework.stereotype.Service;
 /**
  * Long-lived, opaque refresh tokens (256 random bits), each bound to one user or robot, one service and an expiry
  * ({@code stowage.auth.refresh-token-lifetime}). Only their SHA-256 is stored, so the lookup by hash reveals nothing
- * a timing attack could use; a disabled or deleted account's tokens stop working at once.
+ * a timing attack could use; a disabled or deleted account's tokens stop working at once, and those issued to a sign-in
+ * with a personal access token die with it (and give its narrowed identity).
  */
 @Service
 public class RefreshTokens {
 
-    private final SecureRandom random = new SecureRandom();
     private final RefreshTokenRecords records;
     private final Identities identities;
     private final Duration lifetime;
@@ -36,12 +34,11 @@ public class RefreshTokens {
     }
 
     public String issue(Identity identity, String service) {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token = SecretHash.newSecret();
         var expiresAt = clock.instant().plus(lifetime);
         switch (identity.kind()) {
-            case USER -> records.insertForUser(SecretHash.of(token), identity.subject(), service, expiresAt);
+            case USER -> records.insertForUser(SecretHash.of(token), identity.subject(), service, expiresAt,
+                    identity.token() == null ? null : identity.token().tokenId());
             case ROBOT -> records.insertForRobot(SecretHash.of(token),
                     identity.subject().substring(Identity.ROBOT_PREFIX.length()), service, expiresAt);
             case ANONYMOUS -> throw new IllegalArgumentException("anonymous callers get no refresh token");
@@ -51,7 +48,8 @@ public class RefreshTokens {
 
     /** Who the token was issued to, if it is a live refresh token for {@code service} and the account may act. */
     public Optional<Identity> redeem(String token, String service) {
-        return records.findSubject(SecretHash.of(token), service, Identity.ROBOT_PREFIX).flatMap(identities::resolve);
+        return records.findSubject(SecretHash.of(token), service, Identity.ROBOT_PREFIX)
+                .flatMap(found -> identities.resolve(found.subject(), found.accessToken()));
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")

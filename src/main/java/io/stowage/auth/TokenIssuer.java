@@ -22,6 +22,12 @@ import io.stowage.accounts.Identity;
 public class TokenIssuer {
 
     /**
+     * The claim naming the personal access token a sign-in used (its id), so that tokens issued for it keep its
+     * narrowing and die with it.
+     */
+    public static final String ACCESS_TOKEN_CLAIM = "stowage_pat";
+
+    /**
      * The largest token issued: it travels in an {@code Authorization} header, and Tomcat (Stowage's own included)
      * and most proxies refuse request headers beyond 8 KiB.
      */
@@ -47,7 +53,7 @@ public class TokenIssuer {
     public IssuedToken issue(Identity identity, String audience, List<Access> access) {
         // JWT times are whole seconds; truncating keeps issued_at and iat the same instant.
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(identity.subject())
                 .audience(audience)
@@ -55,11 +61,13 @@ public class TokenIssuer {
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
-                .claim("access", access.stream().map(Access::toClaim).toList())
-                .build();
+                .claim("access", access.stream().map(Access::toClaim).toList());
+        if (identity.token() != null) {
+            claims.claim(ACCESS_TOKEN_CLAIM, identity.token().tokenId());
+        }
         ECKey key = keys.signingKey();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.getKeyID()).build();
-        SignedJWT jwt = new SignedJWT(header, claims);
+        SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
             jwt.sign(new ECDSASigner(key));
         } catch (JOSEException e) {

@@ -126,7 +126,15 @@ public class TokenVerifier {
             throw new InvalidTokenException("token for another audience");
         }
         String subject = claims.getSubject() == null ? "" : claims.getSubject();
-        return new VerifiedToken(subject, access(claims), exp.toInstant(), own ? null : tokenIssuer);
+        Long accessToken = null;
+        if (own && claims.getClaim(TokenIssuer.ACCESS_TOKEN_CLAIM) != null) {
+            try {
+                accessToken = claims.getLongClaim(TokenIssuer.ACCESS_TOKEN_CLAIM);
+            } catch (ParseException e) {
+                throw new InvalidTokenException("the token's " + TokenIssuer.ACCESS_TOKEN_CLAIM + " is no number");
+            }
+        }
+        return new VerifiedToken(subject, access(claims), exp.toInstant(), own ? null : tokenIssuer, accessToken);
     }
 
     private void verifyOwnSignature(SignedJWT jwt) throws InvalidTokenException {

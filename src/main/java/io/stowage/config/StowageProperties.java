@@ -146,6 +146,7 @@ public record StowageProperties(
      * @param admin the first administrator, created at first start
      * @param keyEncryption the key that encrypts the token signing keys kept in the database
      * @param oidc sign-in to the web UI with OpenID Connect providers
+     * @param accessTokens users' personal access tokens
      */
     public record Auth(
             @DefaultValue("token") AuthMode mode,
@@ -159,7 +160,8 @@ public record StowageProperties(
             @DefaultValue CacheSizes cache,
             @DefaultValue Admin admin,
             @DefaultValue KeyEncryption keyEncryption,
-            @DefaultValue Oidc oidc) {
+            @DefaultValue Oidc oidc,
+            @DefaultValue AccessTokens accessTokens) {
 
         public Auth {
             if (tokenLifetime.compareTo(Duration.ofSeconds(60)) < 0) {
@@ -219,6 +221,21 @@ public record StowageProperties(
             @DefaultValue({"openid", "profile", "email"}) List<String> scopes,
             @DefaultValue("preferred_username") String usernameClaim,
             @DefaultValue("groups") String groupsClaim) {
+    }
+
+    /**
+     * @param defaultLifetime how long a personal access token lives when its creation names no expiry
+     * @param maxLifetime the longest a personal access token may live: an expiry further away is refused
+     */
+    public record AccessTokens(@DefaultValue("90d") Duration defaultLifetime,
+                               @DefaultValue("366d") Duration maxLifetime) {
+
+        public AccessTokens {
+            if (defaultLifetime.isNegative() || defaultLifetime.isZero() || maxLifetime.compareTo(defaultLifetime) < 0) {
+                throw new IllegalArgumentException("stowage.auth.access-tokens: default-lifetime must be positive and"
+                        + " at most max-lifetime");
+            }
+        }
     }
 
     /** Whether /v2/ is protected. */

@@ -127,7 +127,7 @@ public final class RegistryAuthenticationFilter extends OncePerRequestFilter {
         }
         // A disabled or deleted account's tokens stop working with it (here at once, elsewhere within the identity
         // cache time), not when they expire.
-        Optional<Identity> identity = identities.resolve(verified.subject());
+        Optional<Identity> identity = identities.resolve(verified.subject(), verified.accessToken());
         if (identity.isEmpty()) {
             metrics.failed(AuthMetrics.Failure.INVALID_TOKEN);
             refusals.challenge(request, response, RegistryAccessManager.required(request), "invalid_token",

@@ -20,11 +20,13 @@ public class RefreshTokenRecords {
         this.jdbc = jdbc;
     }
 
-    public void insertForUser(byte[] tokenHash, String username, String service, Instant expiresAt) {
+    /** {@code accessToken}: the personal access token the sign-in used, with which the refresh token dies; or null. */
+    public void insertForUser(byte[] tokenHash, String username, String service, Instant expiresAt, Long accessToken) {
         jdbc.sql("""
-                insert into refresh_tokens (token_hash, user_id, service, expires_at)
-                select ?, id, ?, ? from users where username = ?""")
-                .param(tokenHash).param(service).param(Timestamp.from(expiresAt)).param(username).update();
+                insert into refresh_tokens (token_hash, user_id, service, expires_at, access_token_id)
+                select ?, id, ?, ?, ? from users where username = ?""")
+                .param(tokenHash).param(service).param(Timestamp.from(expiresAt)).param(accessToken)
+                .param(username).update();
     }
 
     public void insertForRobot(byte[] tokenHash, String robot, String service, Instant expiresAt) {
@@ -36,15 +38,21 @@ public class RefreshTokenRecords {
 
     /**
      * The username, or {@code robot+<name>}, the token was issued to, if it exists, was issued for {@code service}
-     * and has not expired.
+     * and has not expired (it is deleted with the personal access token it came from).
      */
-    public Optional<String> findSubject(byte[] tokenHash, String service, String robotPrefix) {
+    public Optional<Holder> findSubject(byte[] tokenHash, String service, String robotPrefix) {
         return jdbc.sql("""
-                select coalesce(u.username, ? || r.name) from refresh_tokens t
+                select coalesce(u.username, ? || r.name) as subject, t.access_token_id from refresh_tokens t
                 left join users u on u.id = t.user_id
                 left join robot_accounts r on r.id = t.robot_id
                 where t.token_hash = ? and t.service = ? and (t.expires_at is null or t.expires_at > now())""")
-                .param(robotPrefix).param(tokenHash).param(service).query(String.class).optional();
+                .param(robotPrefix).param(tokenHash).param(service)
+                .query((rs, n) -> new Holder(rs.getString("subject"), rs.getObject("access_token_id", Long.class)))
+                .optional();
+    }
+
+    /** Whom a refresh token was issued to, and the personal access token that sign-in used (or null). */
+    public record Holder(String subject, Long accessToken) {
     }
 
     /** Deletes every refresh token of the user (after a password change, so other sessions must sign in again). */

@@ -39,8 +39,9 @@ public class RepositoryAccess {
 
     /** The repositories the identity may pull, as a filter for queries (the catalog, mounts, the UI's lists). */
     public RepositoryFilter readable(Identity identity) {
-        if (identity.admin()) {
-            return RepositoryFilter.ALL;
+        if (identity.reachesEveryRepository()) {
+            return identity.token() == null || identity.token().pattern() == null ? RepositoryFilter.ALL
+                    : publicOr(List.of(identity.token().pattern().regex()));
         }
         List<String> regexes = new ArrayList<>();
         if (identity.kind() == Identity.Kind.USER) {

@@ -64,4 +64,29 @@ class IdentityTest {
         assertThatThrownBy(() -> Actions.parse(List.of("admin"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Actions.parse(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
+    @Test
+    void aPersonalAccessTokenNarrowsItsUserAndIsNeverAnAdministrator() {
+        Identity root = Identity.user("root", true, List.of());
+        Identity token = root.narrowedTo(new TokenScope(1, "ci", TokenScope.Scope.WRITE, RepositoryPattern.of("ci/*")));
+        assertThat(root.admin()).isTrue();
+        assertThat(token.admin()).isFalse();
+        assertThat(token.reachesEveryRepository()).isTrue();
+        assertThat(token.allowedActions("ci/app", false)).containsExactly("pull", "push");
+        assertThat(token.allowedActions("other/app", false)).isEmpty();
+        assertThat(token.allowedActions("other/app", true)).as("public pulls need no token").containsExactly("pull");
+        assertThat(token.manages("ci/app")).as("write has no delete").isFalse();
+        assertThat(token.mayDescribe("ci/app")).isTrue();
+        assertThat(token.owns("any")).isFalse();
+
+        Identity alice = Identity.user("alice", false, List.of(),
+                List.of(new RoleGrant("acme", RepositoryPattern.of("acme/*"), Role.OWNER)));
+        Identity read = alice.narrowedTo(new TokenScope(2, "laptop", TokenScope.Scope.READ, null));
+        assertThat(read.allowedActions("alice/app", false)).containsExactly("pull");
+        assertThat(read.allowedActions("acme/app", false)).containsExactly("pull");
+        assertThat(read.allowedActions("bob/app", false)).as("nothing the user lacks").isEmpty();
+        assertThat(read.manages("acme/app")).isFalse();
+        assertThat(read.owns("acme")).isFalse();
+        assertThat(alice.owns("acme")).isTrue();
+        assertThat(read.belongsTo("acme")).isTrue();
+    }
 }
