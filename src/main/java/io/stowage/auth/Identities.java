@@ -53,6 +53,8 @@ public class Identities {
     private final PolicyRepository policies;
     private final TeamRepository teams;
     private final AccessTokenRepository tokens;
+    private final StowageProperties.PasswordSignIn passwordSignIn;
+    private final String administrator;
     private final Clock clock;
     private final LoadingCache<String, Optional<Identity>> bySubject;
 
@@ -66,6 +68,8 @@ public class Identities {
         this.policies = policies;
         this.teams = teams;
         this.tokens = tokens;
+        this.passwordSignIn = properties.auth().oidc().passwordSignIn();
+        this.administrator = properties.auth().admin().username();
         this.clock = clock;
         this.bySubject = Caffeine.newBuilder().maximumSize(properties.auth().cache().identities())
                 .expireAfterWrite(CACHE_TIME)
@@ -89,7 +93,7 @@ public class Identities {
             return robots.authenticate(name, password).flatMap(this::robotIdentity)
                     .map(identity -> new Authenticated(identity, HexFormat.of().formatHex(SecretHash.of(password))));
         }
-        return users.authenticate(username, password).filter(user -> !user.disabled())
+        return users.authenticate(username, password).filter(this::maySignInWithAPassword)
                 .map(user -> new Authenticated(userIdentity(user), user.passwordHash()));
     }
 
@@ -110,7 +114,8 @@ public class Identities {
                     .flatMap(this::robotIdentity);
         }
         return userRecords.findByUsername(username)
-                .filter(user -> !user.disabled() && user.passwordHash().equals(storedHash)).map(this::userIdentity);
+                .filter(user -> maySignInWithAPassword(user) && user.passwordHash().equals(storedHash))
+                .map(this::userIdentity);
     }
 
     /** The identity a token's subject names, if it still exists and may act; anonymous for the empty subject. */
@@ -154,6 +159,15 @@ public class Identities {
                     .flatMap(this::robotIdentity);
         }
         return userRecords.findByUsername(subject).filter(user -> !user.disabled()).map(this::userIdentity);
+    }
+
+    /**
+     * Whether the user may sign in with their password: not when disabled, and with
+     * {@code stowage.auth.oidc.password-sign-in=administrator} only the administrator (break glass).
+     */
+    private boolean maySignInWithAPassword(UserAccount user) {
+        return !user.disabled() && (passwordSignIn == StowageProperties.PasswordSignIn.ALL
+                || user.username().equals(administrator));
     }
 
     /** The token's user's identity narrowed by it, if it is that user's, unexpired, and the user may sign in. */

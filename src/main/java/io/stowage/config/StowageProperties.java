@@ -181,8 +181,12 @@ public record StowageProperties(
      *
      * @param providers the providers, by registration id (letters, digits, {@code -} and {@code _}): each is
      *     offered on the sign-in page, and its redirect URI is {@code <external URL>/ui/login/oauth2/code/<id>}
+     * @param passwordSignIn who may sign in with a password, to the web UI and to docker login alike: {@code all}
+     *     users, or only the {@code administrator} ({@code stowage.auth.admin.username}: break glass, when the
+     *     providers are down), everyone else signing in through a provider; robots and personal access tokens work
+     *     either way
      */
-    public record Oidc(Map<String, OidcProvider> providers) {
+    public record Oidc(Map<String, OidcProvider> providers, @DefaultValue("all") PasswordSignIn passwordSignIn) {
 
         public Oidc {
             providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -197,6 +201,14 @@ public record StowageProperties(
                 }
             });
         }
+    }
+
+    /** Who may sign in with a password. */
+    public enum PasswordSignIn {
+        /** Every user with a password. */
+        ALL,
+        /** Only the administrator named by {@code stowage.auth.admin.username}. */
+        ADMINISTRATOR
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.stowage.accounts.Identity;
 import io.stowage.auth.OidcProviders;
 import io.stowage.auth.SignIn;
+import io.stowage.config.StowageProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -29,16 +30,24 @@ class UiLoginController {
     private final SignIn signIn;
     private final UiSessions sessions;
     private final OidcProviders providers;
+    private final StowageProperties.PasswordSignIn passwordSignIn;
 
-    UiLoginController(SignIn signIn, UiSessions sessions, OidcProviders providers) {
+    UiLoginController(SignIn signIn, UiSessions sessions, OidcProviders providers, StowageProperties properties) {
         this.signIn = signIn;
         this.sessions = sessions;
         this.providers = providers;
+        this.passwordSignIn = properties.auth().oidc().passwordSignIn();
     }
 
     @ModelAttribute("providers")
     List<OidcProviders.Offered> providers() {
         return providers.offered();
+    }
+
+    /** Whether passwords sign in the administrator only ({@code stowage.auth.oidc.password-sign-in}). */
+    @ModelAttribute("passwordsForTheAdministratorOnly")
+    boolean passwordsForTheAdministratorOnly() {
+        return passwordSignIn == StowageProperties.PasswordSignIn.ADMINISTRATOR;
     }
 
     @GetMapping(LOGIN)

@@ -9,7 +9,8 @@ import testidp.TestIdentityProvider;
 
 /**
  * Starts one {@link TestIdentityProvider} for the test JVM and configures it as the OIDC provider {@link #ID} of the
- * registry's context (with token auth, as {@code @TokenAuth} sets it up).
+ * registry's context (with token auth, as {@code @TokenAuth} sets it up), where passwords sign in the administrator
+ * only.
  */
 public class OidcProviderInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -32,6 +33,8 @@ public class OidcProviderInitializer implements ApplicationContextInitializer<Co
                 prefix + "issuer-uri", provider().issuer(),
                 prefix + "client-id", TestIdentityProvider.CLIENT_ID,
                 prefix + "client-secret", TestIdentityProvider.CLIENT_SECRET,
-                prefix + "name", NAME)));
+                prefix + "name", NAME,
+                // Passwords sign in the administrator only: the break-glass mode an SSO deployment runs in.
+                "stowage.auth.oidc.password-sign-in", "administrator")));
     }
 }

@@ -105,6 +105,21 @@ class UiOidcSignInIT extends UiTestBase {
         assertThat(start.headers().firstValue("Location").orElseThrow()).startsWith(provider.issuer());
     }
 
+    /** With password-sign-in=administrator, a local user's password signs in nowhere; the administrator's does. */
+    @Test
+    void passwordsSignInTheAdministratorOnly() throws Exception {
+        String local = newUser("pw-local-2", false);
+        assertThat(forms().submitSignIn(local, "pw-local-2", null).statusCode()).isEqualTo(401);
+        assertThat(tokenResponse(basic(local, "pw-local-2"), "repository:" + local + "/app:pull").statusCode())
+                .isEqualTo(401);
+        assertThat(send(request("/v2/").header("Authorization", basic(local, "pw-local-2")).GET().build())
+                .statusCode()).isEqualTo(401);
+        assertThat(page("/ui/login", null).body()).contains("passwords\n    sign in the administrator only");
+        assertThat(forms().submitSignIn(TokenAuth.ADMIN, TokenAuth.ADMIN_PASSWORD, null).statusCode())
+                .isEqualTo(302);
+        assertThat(get("/api/v1/users", ADMIN).statusCode()).isEqualTo(200);
+    }
+
     /** Through the sign-in page's provider button and the provider's own form, back to the registry. */
     private static void signInThroughTheProvider(Page page, String username, String password) {
         page.navigate("/ui/login");
