@@ -8,4 +8,6 @@ import org.springframework.data.jpa.repository.JpaRepository;
 public interface ExternalIdentityRepository extends JpaRepository<ExternalIdentity, Long> {
 
     Optional<ExternalIdentity> findByIssuerAndSubject(String issuer, String subject);
+
+    boolean existsByUserIdAndIssuerStartingWith(long userId, String issuerPrefix);
 }

@@ -28,6 +28,7 @@ import io.stowage.accounts.UserAccount;
 import io.stowage.accounts.UserRepository;
 import io.stowage.accounts.Users;
 import io.stowage.config.StowageProperties;
+import io.stowage.outage.DirectoryUnavailableException;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -45,6 +46,8 @@ public class Identities {
     private static final String TOKEN_HASH = "token:";
     /** How the cache keys an identity narrowed by a token: {@code <username>#token:<id>} ({@code #} is in no name). */
     private static final String TOKEN_KEY = "#token:";
+    /** How a sign-in with the directory's password remembers what it matched: the directory re-checks it. */
+    private static final String DIRECTORY_HASH = "ldap";
 
     private final Users users;
     private final RobotAccounts robots;
@@ -53,6 +56,7 @@ public class Identities {
     private final PolicyRepository policies;
     private final TeamRepository teams;
     private final AccessTokenRepository tokens;
+    private final LdapSignIn ldap;
     private final StowageProperties.PasswordSignIn passwordSignIn;
     private final String administrator;
     private final Clock clock;
@@ -60,7 +64,7 @@ public class Identities {
 
     public Identities(Users users, RobotAccounts robots, UserRepository userRecords,
                       RobotRepository robotRecords, PolicyRepository policies, TeamRepository teams,
-                      AccessTokenRepository tokens, StowageProperties properties, Clock clock) {
+                      AccessTokenRepository tokens, LdapSignIn ldap, StowageProperties properties, Clock clock) {
         this.users = users;
         this.robots = robots;
         this.userRecords = userRecords;
@@ -68,6 +72,7 @@ public class Identities {
         this.policies = policies;
         this.teams = teams;
         this.tokens = tokens;
+        this.ldap = ldap;
         this.passwordSignIn = properties.auth().oidc().passwordSignIn();
         this.administrator = properties.auth().admin().username();
         this.clock = clock;
@@ -93,6 +98,12 @@ public class Identities {
             return robots.authenticate(name, password).flatMap(this::robotIdentity)
                     .map(identity -> new Authenticated(identity, HexFormat.of().formatHex(SecretHash.of(password))));
         }
+        // A local user's password is checked here, even while the directory is out; the directory is asked about
+        // its own users and names nobody has here.
+        if (ldap.enabled() && userRecords.findByUsername(username).map(ldap::isDirectoryUser).orElse(true)) {
+            return ldap.authenticate(username, password).filter(user -> !user.disabled())
+                    .map(user -> new Authenticated(userIdentity(user), DIRECTORY_HASH));
+        }
         return users.authenticate(username, password).filter(this::maySignInWithAPassword)
                 .map(user -> new Authenticated(userIdentity(user), user.passwordHash()));
     }
@@ -103,6 +114,9 @@ public class Identities {
      * password, which is never kept.
      */
     Optional<Identity> recheck(String username, String storedHash) {
+        if (storedHash.equals(DIRECTORY_HASH)) {
+            return ldap.recheck(username).filter(user -> !user.disabled()).map(this::userIdentity);
+        }
         if (storedHash.startsWith(TOKEN_HASH)) {
             return accessToken(tokens.findBySecret(HexFormat.of().parseHex(storedHash.substring(TOKEN_HASH.length()))),
                     username);
@@ -158,7 +172,24 @@ public class Identities {
             return robotRecords.findByName(subject.substring(Identity.ROBOT_PREFIX.length()))
                     .flatMap(this::robotIdentity);
         }
-        return userRecords.findByUsername(subject).filter(user -> !user.disabled()).map(this::userIdentity);
+        return userRecords.findByUsername(subject).filter(user -> !user.disabled()).flatMap(this::directoryUser)
+                .map(this::userIdentity);
+    }
+
+    /**
+     * The user as the directory has them now, when they sign in through it: a token or refresh token of theirs keeps
+     * working only while the directory still has them, with the groups it lists now (read within the cache time).
+     * While the directory is out, what their last sign-in said holds.
+     */
+    private Optional<UserAccount> directoryUser(UserAccount user) {
+        if (!ldap.isDirectoryUser(user)) {
+            return Optional.of(user);
+        }
+        try {
+            return ldap.recheck(user.username());
+        } catch (DirectoryUnavailableException e) {
+            return Optional.of(user);
+        }
     }
 
     /**

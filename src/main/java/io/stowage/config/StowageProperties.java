@@ -147,6 +147,7 @@ public record StowageProperties(
      * @param keyEncryption the key that encrypts the token signing keys kept in the database
      * @param oidc sign-in to the web UI with OpenID Connect providers
      * @param accessTokens users' personal access tokens
+     * @param ldap sign-in with the passwords of an LDAP directory, whose groups map to teams
      */
     public record Auth(
             @DefaultValue("token") AuthMode mode,
@@ -161,7 +162,8 @@ public record StowageProperties(
             @DefaultValue Admin admin,
             @DefaultValue KeyEncryption keyEncryption,
             @DefaultValue Oidc oidc,
-            @DefaultValue AccessTokens accessTokens) {
+            @DefaultValue AccessTokens accessTokens,
+            @DefaultValue Ldap ldap) {
 
         public Auth {
             if (tokenLifetime.compareTo(Duration.ofSeconds(60)) < 0) {
@@ -247,6 +249,40 @@ public record StowageProperties(
                 throw new IllegalArgumentException("stowage.auth.access-tokens: default-lifetime must be positive and"
                         + " at most max-lifetime");
             }
+        }
+    }
+
+    /**
+     * Sign-in with an LDAP directory's passwords (a bind as the user), for docker login, the APIs and the web UI alike.
+     * A name no local user has is looked up in the directory; its first sign-in creates the user, linked to its
+     * entry's DN; each sign-in reads its groups, which give it the roles of the teams mapped to them (provider
+     * {@code ldap}). While the directory cannot be reached its users get 503; local accounts still sign in.
+     *
+     * @param url the directory, e.g. {@code ldaps://ldap.example.com:636}; empty: no LDAP sign-in
+     * @param base the base DN every search is relative to, e.g. {@code dc=example,dc=com}
+     * @param managerDn the DN Stowage searches as (empty: anonymously)
+     * @param managerPassword its password (from the environment or a secret)
+     * @param userSearchBase where users are searched, relative to {@code base}, e.g. {@code ou=people}
+     * @param userSearchFilter the filter finding a user by the name they sign in with, which replaces <code>{0}</code>
+     * @param groupSearchBase where groups are searched, relative to {@code base}, e.g. {@code ou=groups}
+     * @param groupSearchFilter the filter finding a user's groups: <code>{0}</code> is the user's DN, <code>{1}</code> the name
+     * @param groupNameAttribute the attribute naming a group, matched against teams' groups
+     * @param timeout how long a connection or an answer of the directory may take before its users get 503
+     */
+    public record Ldap(
+            URI url,
+            @DefaultValue("") String base,
+            String managerDn,
+            String managerPassword,
+            @DefaultValue("") String userSearchBase,
+            @DefaultValue("(uid={0})") String userSearchFilter,
+            @DefaultValue("") String groupSearchBase,
+            @DefaultValue("(member={0})") String groupSearchFilter,
+            @DefaultValue("cn") String groupNameAttribute,
+            @DefaultValue("5s") Duration timeout) {
+
+        public boolean enabled() {
+            return url != null && !url.toString().isBlank();
         }
     }
 

@@ -23,7 +23,9 @@ import org.springframework.transaction.TransactionSystemException;
 public enum Dependency {
 
     DATABASE("metadata database"),
-    STORAGE("blob storage");
+    STORAGE("blob storage"),
+    /** The LDAP directory users sign in with: while it is out, its users cannot, and local accounts still do. */
+    DIRECTORY("user directory");
 
     /** What a request refused for an outage tells the client to wait before it tries again. */
     public static final Duration RETRY_AFTER = Duration.ofSeconds(5);
@@ -51,6 +53,9 @@ public enum Dependency {
         int depth = 0;
         boolean io = false;
         for (Throwable t = failure; t != null && depth++ < MAX_CAUSES; t = t.getCause()) {
+            if (t instanceof DirectoryUnavailableException) {
+                return Optional.of(DIRECTORY);
+            }
             if (isDatabaseUnreachable(t)) {
                 return Optional.of(DATABASE);
             }

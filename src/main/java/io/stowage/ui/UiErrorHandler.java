@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.stowage.accounts.ActionRefused;
 import io.stowage.outage.ClientFailures;
 import io.stowage.outage.Dependency;
+import io.stowage.outage.DirectoryUnavailableException;
 import io.stowage.outage.OutageLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -59,7 +60,7 @@ class UiErrorHandler {
     }
 
     @ExceptionHandler({DataAccessException.class, TransactionException.class, IOException.class,
-            UncheckedIOException.class})
+            UncheckedIOException.class, DirectoryUnavailableException.class})
     String unavailable(Exception e, HttpServletRequest request, HttpServletResponse response, Model model) {
         Optional<Dependency> outage = Dependency.outageOf(e);
         if (outage.isEmpty() && ClientFailures.isClientFailure(e)) {

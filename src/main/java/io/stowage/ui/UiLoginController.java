@@ -7,6 +7,8 @@ import io.stowage.accounts.Identity;
 import io.stowage.auth.OidcProviders;
 import io.stowage.auth.SignIn;
 import io.stowage.config.StowageProperties;
+import io.stowage.outage.Dependency;
+import io.stowage.outage.DirectoryUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -102,6 +104,12 @@ class UiLoginController {
             response.setStatus(429);
             model.addAttribute("error", "Too many failed sign-ins: try again in "
                     + Math.max(1, e.retryAfter().toSeconds()) + " s.");
+            return new ModelAndView("ui/login");
+        } catch (DirectoryUnavailableException e) {
+            // Not "wrong password": the user's directory cannot say; local accounts still sign in meanwhile.
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Dependency.RETRY_AFTER.toSeconds()));
+            response.setStatus(503);
+            model.addAttribute("error", "The user directory cannot be reached now: try again in a moment.");
             return new ModelAndView("ui/login");
         }
         if (identity.isEmpty()) {
