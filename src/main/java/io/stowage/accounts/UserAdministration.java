@@ -85,11 +85,15 @@ public class UserAdministration {
     }
 
     /**
-     * Changes a user. A user who is not an administrator may change only their own password. A new password signs
-     * the user out of every refresh token.
+     * Changes a user. A user who is not an administrator may change only their own password, and never through a
+     * personal access token. A new password signs the user out of every refresh token.
      */
     @Transactional(AccountsPersistence.TRANSACTIONS)
     public UserView update(Actor caller, String username, UserChanges changes) {
+        if (caller.identity().token() != null) {
+            // A token reaches repositories: one stolen must not take over its account by setting a new password.
+            throw ActionRefused.forbidden("a personal access token cannot change accounts: sign in with the password");
+        }
         boolean self = caller.isUser(username);
         if (!caller.admin() && !self) {
             throw ActionRefused.forbidden("only administrators may change other users");

@@ -51,6 +51,11 @@ public class RepositoryAccess {
                 .forEach(g -> regexes.add(g.pattern().regex()));
         // Every role pulls.
         identity.roles().forEach(r -> regexes.add(r.pattern().regex()));
+        if (identity.token() != null && identity.token().pattern() != null) {
+            // A token reaches only what its pattern matches too: a lookahead ANDs the two, in Java and PostgreSQL.
+            String within = "(?=" + identity.token().pattern().regex() + ")";
+            return publicOr(regexes.stream().map(regex -> within + regex).toList());
+        }
         return publicOr(regexes);
     }
 

@@ -117,6 +117,13 @@ class UiLoginController {
             model.addAttribute("error", "Wrong username or password.");
             return new ModelAndView("ui/login");
         }
+        if (identity.get().token() != null) {
+            // A session keeps the account, not the token's narrowing: a token would sign the browser in as its user.
+            response.setStatus(401);
+            model.addAttribute("error", "A personal access token signs in docker, podman and the APIs, not the web UI:"
+                    + " sign in with your password.");
+            return new ModelAndView("ui/login");
+        }
         // The address is the visitor's text: redirected to as it is, never read as a URI template ("redirect:" +
         // next would expand {x} and fail after the cookie was set), and with no model attributes appended.
         RedirectView redirect = new RedirectView(target, true);

@@ -136,6 +136,33 @@ class AccessTokenAdminIT extends AdminApiTestBase {
         assertThat(send(request("/v2/" + app + "/manifests/v1").header("Authorization", bearer).GET().build())
                 .statusCode()).isEqualTo(200);
         assertThat(pushBlobStatus(app, bearer)).isIn(401, 403);
+
+        // It cannot take the account over: no new password through it, whatever its scope.
+        String everything = basic(user, secret(own, user, Map.of("name", "all", "scope", "delete")));
+        assertError(call("PATCH", "/api/v1/users/" + user, everything, Map.of("password", "taken-over")), 403,
+                "forbidden");
+        assertThat(get("/api/v1/users/" + user, basic(user, PASSWORD)).statusCode()).as("the password holds")
+                .isEqualTo(200);
+
+        // Nor does it list, search or mount from the user's repositories outside its pattern.
+        pushImage(lib, "v1", own);
+        String hidden = pushBlob(lib, ("only in lib " + unique("b")).getBytes(), own);
+        HttpResponse<String> catalog = send(request("/v2/_catalog?n=1000").header("Authorization", appOnly)
+                .GET().build());
+        assertThat(catalog.statusCode()).as(catalog.body()).isEqualTo(200);
+        assertThat(catalog.body()).contains("\"" + app + "\"").doesNotContain(lib);
+        assertThat(send(request("/v2/_catalog?n=1000").header("Authorization", own).GET().build()).body())
+                .contains(lib);
+        HttpResponse<String> search = send(request("/v1/search?q=" + encode(user)).header("Authorization", appOnly)
+                .GET().build());
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        assertThat(search.body()).contains(app).doesNotContain(lib);
+        HttpResponse<String> mount = send(request("/v2/" + app + "/blobs/uploads/?mount=" + encode(hidden)
+                + "&from=" + encode(lib)).header("Authorization", appOnly)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(mount.statusCode()).as("a plain upload, not a mount: " + mount.body()).isEqualTo(202);
+        assertThat(send(request("/v2/" + app + "/blobs/" + hidden).header("Authorization", appOnly)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -35,6 +35,10 @@ class UiTokensIT extends UiTestBase {
         String credentials = basic(user, secret.group(1));
         assertThat(send(request("/v2/").header("Authorization", credentials).GET().build()).statusCode())
                 .isEqualTo(200);
+        // It opens no web UI session, which would keep the account and lose the token's narrowing.
+        HttpResponse<String> browser = forms().submitSignIn(user, secret.group(1), null);
+        assertThat(browser.statusCode()).as(browser.body()).isEqualTo(401);
+        assertThat(browser.body()).contains("personal access token");
 
         HttpResponse<String> taken = act(session, "", Map.of("name", "ci", "scope", "write", "days", "30"));
         assertThat(taken.statusCode()).isEqualTo(409);
