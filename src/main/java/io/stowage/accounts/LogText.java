@@ -35,6 +35,17 @@ public final class LogText {
             int end = Character.isHighSurrogate(value.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
             cut = value.substring(0, end);
         }
-        return unsafe.matcher(cut).replaceAll("_");
+        return plain(cut, unsafe == BREAKING_OR_QUOTE) ? cut : unsafe.matcher(cut).replaceAll("_");
+    }
+
+    /** Whether the text is printable ASCII only (and without quote or backslash, if asked): nothing to replace. */
+    private static boolean plain(String text, boolean quotable) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || quotable && (c == '"' || c == '\\')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -115,7 +115,8 @@ public class SecurityConfiguration {
     /**
      * /v2/ and /v1/search, stateless: bearer tokens and basic credentials ({@link RegistryAuthenticationFilter}), then
      * the access each request needs ({@link RegistryAccessManager}), refused with the Docker token challenge or 403
-     * {@code DENIED}. Blobs and manifests keep their own caching headers.
+     * {@code DENIED}. Blobs and manifests keep their own caching headers, and get {@code nosniff} (frame and XSS
+     * headers are for pages).
      */
     @Bean
     @Order(1)
@@ -127,7 +128,10 @@ public class SecurityConfiguration {
                 properties.auth().service(), verifier, signIn, identities, policy, repositories, metrics);
         RegistryAccessManager access = new RegistryAccessManager(repositories, metrics);
         stateless(http.securityMatcher("/v2", "/v2/**", "/v1/search"))
-                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
+                // No page here for a browser to frame or run scripts in: nosniff is the header that matters.
+                .headers(headers -> headers.cacheControl(cache -> cache.disable())
+                        .frameOptions(frame -> frame.disable())
+                        .xssProtection(xss -> xss.disable()))
                 .anonymous(AbstractHttpConfigurer::disable)
                 .addFilterBefore(new OutageGuard(outages, RegistryRefusals::unavailable), DisableEncodeUrlFilter.class)
                 .addFilterBefore(authentication, AnonymousAuthenticationFilter.class)

@@ -14,25 +14,32 @@ import org.springframework.web.util.UriUtils;
  */
 public final class RewrittenPathRequest extends HttpServletRequestWrapper {
 
-    private final String path;
+    // Computed once: the firewall and the chains' matchers ask for them dozens of times per request.
+    private final String requestUri;
+    private final String servletPath;
 
     public RewrittenPathRequest(HttpServletRequest request, String path) {
         super(request);
-        this.path = path;
+        this.requestUri = request.getContextPath() + path;
+        this.servletPath = decoded(path);
     }
 
-    @Override
-    public String getRequestURI() {
-        return getContextPath() + path;
-    }
-
-    @Override
-    public String getServletPath() {
+    private static String decoded(String path) {
         try {
             return UriUtils.decode(path, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {
             return path; // as sent: the firewall refuses it
         }
+    }
+
+    @Override
+    public String getRequestURI() {
+        return requestUri;
+    }
+
+    @Override
+    public String getServletPath() {
+        return servletPath;
     }
 
     @Override
@@ -42,6 +49,6 @@ public final class RewrittenPathRequest extends HttpServletRequestWrapper {
 
     @Override
     public StringBuffer getRequestURL() {
-        return new StringBuffer(getScheme() + "://" + getServerName() + ":" + getServerPort() + getRequestURI());
+        return new StringBuffer(getScheme() + "://" + getServerName() + ":" + getServerPort() + requestUri);
     }
 }
