@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The arrows between packages point one way (docs/development.md, Layout): the surfaces ({@code distribution},
  * {@code admin}, {@code ui}, and {@code security}, which wires their chains) over the feature packages
- * ({@code auth}, {@code registry}, {@code gc}, {@code accounts}) over {@code metadata} and {@code storage}.
+ * ({@code auth}, {@code registry}, {@code gc}, {@code accounts}, {@code proxy}) over {@code metadata} and
+ * {@code storage}.
  */
 class ArchitectureTest {
 
@@ -54,7 +55,7 @@ class ArchitectureTest {
     @Test
     void theFeaturePackagesKnowNoSurface() {
         noClasses().that().resideInAnyPackage("io.stowage.registry..", "io.stowage.accounts..", "io.stowage.gc..",
-                        "io.stowage.auth..")
+                        "io.stowage.auth..", "io.stowage.proxy..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.stowage.distribution..", "io.stowage.admin..",
                         "io.stowage.ui..", "io.stowage.security..", "io.stowage.web..")
                 .check(classes);
@@ -72,6 +73,13 @@ class ArchitectureTest {
     void theRegistryDomainKnowsNothingOfTokensNorCollection() {
         noClasses().that().resideInAPackage("io.stowage.registry..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.stowage.auth..", "io.stowage.gc..").check(classes);
+    }
+
+    /** The pull-through cache sits over the registry domain, which knows nothing of upstreams. */
+    @Test
+    void theRegistryDomainKnowsNothingOfUpstreams() {
+        noClasses().that().resideInAPackage("io.stowage.registry..").should().dependOnClassesThat()
+                .resideInAPackage("io.stowage.proxy..").check(classes);
     }
 
     @Test

@@ -1,0 +1,55 @@
+package io.stowage.proxy;
+
+import java.time.Duration;
+
+/**
+ * An upstream registry that could not answer what was asked, and why: the pull-through cache serves its cached copy
+ * instead where it may, and otherwise names the problem in its error.
+ */
+public final class UpstreamException extends Exception {
+
+    /** What went wrong upstream. */
+    public enum Problem {
+        /** No connection could be made (refused, unknown host, reset). */
+        UNREACHABLE,
+        /** A connection or an answer took longer than the client's timeout. */
+        TIMEOUT,
+        /** 429: the upstream's rate limit. */
+        RATE_LIMITED,
+        /** 5xx. */
+        SERVER_ERROR,
+        /** 401 or 403 with the credentials given (or none). */
+        UNAUTHORIZED,
+        /** An answer that breaks the protocol: a wrong digest, a missing header, a token endpoint's garbage. */
+        INVALID_RESPONSE
+    }
+
+    private final String upstream;
+    private final Problem problem;
+    private final Duration retryAfter;
+
+    UpstreamException(String upstream, Problem problem, String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.upstream = upstream;
+        this.problem = problem;
+        this.retryAfter = retryAfter;
+    }
+
+    UpstreamException(String upstream, Problem problem, String message) {
+        this(upstream, problem, message, null, null);
+    }
+
+    /** The upstream's base URL. */
+    public String upstream() {
+        return upstream;
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+
+    /** The upstream's {@code Retry-After} of a 429 or 503, or null. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}
