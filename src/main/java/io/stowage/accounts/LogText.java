@@ -18,15 +18,15 @@ public final class LogText {
 
     /** The value as one printable line of at most {@code maxLength} characters; {@code -} for null. */
     public static String of(String value, int maxLength) {
-        return clean(value, BREAKING, maxLength);
+        return clean(value, false, maxLength);
     }
 
     /** As {@link #of}, and without {@code "} or {@code \}, for a value the line shows between quotes. */
     public static String quotable(String value, int maxLength) {
-        return clean(value, BREAKING_OR_QUOTE, maxLength);
+        return clean(value, true, maxLength);
     }
 
-    private static String clean(String value, Pattern unsafe, int maxLength) {
+    private static String clean(String value, boolean quotable, int maxLength) {
         if (value == null) {
             return "-";
         }
@@ -35,7 +35,10 @@ public final class LogText {
             int end = Character.isHighSurrogate(value.charAt(maxLength - 1)) ? maxLength - 1 : maxLength;
             cut = value.substring(0, end);
         }
-        return plain(cut, unsafe == BREAKING_OR_QUOTE) ? cut : unsafe.matcher(cut).replaceAll("_");
+        if (plain(cut, quotable)) {
+            return cut;
+        }
+        return (quotable ? BREAKING_OR_QUOTE : BREAKING).matcher(cut).replaceAll("_");
     }
 
     /** Whether the text is printable ASCII only (and without quote or backslash, if asked): nothing to replace. */

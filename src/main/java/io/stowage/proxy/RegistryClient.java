@@ -251,25 +251,9 @@ public final class RegistryClient {
     }
 
     private void expectOk(HttpResponse<?> response) throws UpstreamException {
-        int status = response.statusCode();
-        if (status == 200) {
-            return;
+        if (response.statusCode() != 200) {
+            throw UpstreamException.ofStatus(name, name, response.statusCode(), retryAfter(response), "access");
         }
-        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(RegistryClient::seconds)
-                .orElse(null);
-        if (status == 429) {
-            throw new UpstreamException(name, UpstreamException.Problem.RATE_LIMITED,
-                    name + " is rate limiting (429)", retryAfter, null);
-        }
-        if (status >= 500) {
-            throw new UpstreamException(name, UpstreamException.Problem.SERVER_ERROR,
-                    name + " failed (" + status + ")", retryAfter, null);
-        }
-        if (status == 401 || status == 403) {
-            throw new UpstreamException(name, UpstreamException.Problem.UNAUTHORIZED,
-                    name + " refused access (" + status + ")");
-        }
-        throw invalid(name + " answered " + status);
     }
 
     private UpstreamException failed(IOException e) {
@@ -291,11 +275,13 @@ public final class RegistryClient {
         return (parameters < 0 ? type : type.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
     }
 
-    private static Optional<Duration> seconds(String value) {
+    /** The {@code Retry-After} of an answer in seconds, or null (an HTTP date is not worth parsing for a hint). */
+    static Duration retryAfter(HttpResponse<?> response) {
         try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+            return response.headers().firstValue("Retry-After").map(value -> Duration.ofSeconds(
+                    Long.parseLong(value.trim()))).orElse(null);
         } catch (NumberFormatException e) {
-            return Optional.empty(); // an HTTP date: not worth parsing for a hint
+            return null;
         }
     }
 

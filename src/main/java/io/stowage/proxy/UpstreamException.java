@@ -39,6 +39,27 @@ public final class UpstreamException extends Exception {
         this(upstream, problem, message, null, null);
     }
 
+    /**
+     * What an answer other than 200 means, for {@code what} (the upstream, or its token realm): 429 and 5xx (with
+     * their {@code Retry-After}), 401/403 as refusing {@code refused}, anything else an answer the protocol has not.
+     */
+    static UpstreamException ofStatus(String upstream, String what, int status, Duration retryAfter,
+                                      String refused) {
+        if (status == 429) {
+            return new UpstreamException(upstream, Problem.RATE_LIMITED, what + " is rate limiting (429)",
+                    retryAfter, null);
+        }
+        if (status >= 500) {
+            return new UpstreamException(upstream, Problem.SERVER_ERROR, what + " failed (" + status + ")",
+                    retryAfter, null);
+        }
+        if (status == 401 || status == 403) {
+            return new UpstreamException(upstream, Problem.UNAUTHORIZED,
+                    what + " refused " + refused + " (" + status + ")");
+        }
+        return new UpstreamException(upstream, Problem.INVALID_RESPONSE, what + " answered " + status);
+    }
+
     /** The upstream's base URL. */
     public String upstream() {
         return upstream;

@@ -110,22 +110,10 @@ final class UpstreamTokens {
             throw new UpstreamException(upstream, UpstreamException.Problem.TIMEOUT, "interrupted", null, e);
         }
         fetched.incrementAndGet();
-        int status = response.statusCode();
-        if (status == 401 || status == 403) {
-            throw new UpstreamException(upstream, UpstreamException.Problem.UNAUTHORIZED,
-                    "the token realm " + realm + " of " + upstream + " refused "
-                            + (credentials == null ? "an anonymous token" : "the credentials") + " (" + status + ")");
-        }
-        if (status == 429) {
-            throw new UpstreamException(upstream, UpstreamException.Problem.RATE_LIMITED,
-                    "the token realm " + realm + " of " + upstream + " is rate limiting (429)");
-        }
-        if (status >= 500) {
-            throw new UpstreamException(upstream, UpstreamException.Problem.SERVER_ERROR,
-                    "the token realm " + realm + " of " + upstream + " failed (" + status + ")");
-        }
-        if (status != 200) {
-            throw invalid(upstream, "the token realm " + realm + " answered " + status);
+        if (response.statusCode() != 200) {
+            throw UpstreamException.ofStatus(upstream, "the token realm " + realm + " of " + upstream,
+                    response.statusCode(), RegistryClient.retryAfter(response),
+                    credentials == null ? "an anonymous token" : "the credentials");
         }
         try {
             JsonNode body = JSON.readTree(response.body());
