@@ -21,6 +21,7 @@ import org.springframework.util.unit.DataUnit;
  * @param registry behaviour of the /v2/ API
  * @param auth the token endpoint and the identities it knows
  * @param gc online garbage collection of unreferenced manifests and blobs
+ * @param proxy the pull-through cache of upstream registries
  */
 @ConfigurationProperties("stowage")
 public record StowageProperties(
@@ -29,7 +30,8 @@ public record StowageProperties(
         @DefaultValue Uploads uploads,
         @DefaultValue Registry registry,
         @DefaultValue Auth auth,
-        @DefaultValue Gc gc) {
+        @DefaultValue Gc gc,
+        @DefaultValue Proxy proxy) {
 
     /**
      * @param type the backend that holds blob bytes
@@ -417,12 +419,128 @@ public record StowageProperties(
         }
     }
 
+    /**
+     * The pull-through cache: each upstream registry appears under a namespace of its own, e.g.
+     * {@code dockerhub/library/nginx}, whose repositories fill from the upstream as clients pull.
+     *
+     * @param upstreams the upstream registries, by name (lower-case letters, digits and {@code -}); see
+     *     docs/pull-through-cache.md for the settings of each
+     * @param timeout how long connecting to an upstream, or waiting for its answer, may take before the cache counts
+     *     it as failed (and serves what it holds)
+     * @param evictAfter cached images not pulled for this long are untagged and collected by the online GC; pushed
+     *     content never is
+     * @param spoolDirectory where blobs being fetched are spooled while clients stream them (files private to the
+     *     service's user); default {@code <data-dir>/proxy-spool}
+     * @param fetchLease how long a node's claim on a fetch lasts without being renewed; another node takes over the
+     *     fetch of a node that stopped renewing it
+     */
+    public record Proxy(
+            Map<String, Upstream> upstreams,
+            @DefaultValue("30s") Duration timeout,
+            @DefaultValue("30d") Duration evictAfter,
+            Path spoolDirectory,
+            @DefaultValue("30s") Duration fetchLease) {
+
+        public Proxy {
+            upstreams = upstreams == null ? Map.of() : Map.copyOf(upstreams);
+            java.util.Set<String> namespaces = new java.util.HashSet<>();
+            upstreams.forEach((name, upstream) -> {
+                if (!name.matches("[a-z0-9]([a-z0-9-]{0,62})")) {
+                    throw new IllegalArgumentException("stowage.proxy.upstreams: an upstream's name is lower-case"
+                            + " letters, digits and - (at most 63), not \"" + name + "\"");
+                }
+                if (upstream.url() == null || !upstream.url().isAbsolute()
+                        || !List.of("http", "https").contains(upstream.url().getScheme())) {
+                    throw new IllegalArgumentException("stowage.proxy.upstreams." + name
+                            + ".url must be an http or https URL, not " + upstream.url());
+                }
+                String namespace = upstream.namespaceOr(name);
+                if (!namespace.matches("[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*")) {
+                    throw new IllegalArgumentException("stowage.proxy.upstreams." + name
+                            + ".namespace must be a repository name, not \"" + namespace + "\"");
+                }
+                for (String other : namespaces) {
+                    if (other.equals(namespace) || other.startsWith(namespace + "/")
+                            || namespace.startsWith(other + "/")) {
+                        throw new IllegalArgumentException("stowage.proxy.upstreams: the namespaces " + other
+                                + " and " + namespace + " overlap; each upstream needs a namespace of its own");
+                    }
+                }
+                namespaces.add(namespace);
+            });
+            if (!timeout.isPositive() || !evictAfter.isPositive() || !fetchLease.isPositive()) {
+                throw new IllegalArgumentException("stowage.proxy.timeout, evict-after and fetch-lease must be"
+                        + " positive");
+            }
+        }
+    }
+
+    /**
+     * An upstream registry of the pull-through cache (documented in docs/pull-through-cache.md).
+     *
+     * @param url the registry's base URL, e.g. {@code https://registry-1.docker.io}
+     * @param namespace where its repositories appear here; default the upstream's name
+     * @param username the user to pull as (with {@code password}); none: anonymous
+     * @param password its password or token (from the environment or a secret)
+     * @param revalidate how long a cached tag is served without asking the upstream (a HEAD) whether it moved
+     * @param include the upstream repositories the cache serves ({@code *} stands for any characters); none: all
+     * @param exclude upstream repositories it never serves, even when included
+     * @param serveStale whether cached content is served when the upstream fails (unreachable, timeout, 429, 5xx)
+     *     or no longer has the tag
+     * @param officialImages whether a one-part name means an official image, {@code nginx} being
+     *     {@code library/nginx} (Docker Hub's rule); default: true for Docker Hub's URL only
+     */
+    public record Upstream(
+            URI url,
+            String namespace,
+            String username,
+            String password,
+            @DefaultValue("5m") Duration revalidate,
+            List<String> include,
+            List<String> exclude,
+            @DefaultValue("true") boolean serveStale,
+            Boolean officialImages) {
+
+        public Upstream {
+            include = include == null ? List.of() : List.copyOf(include);
+            exclude = exclude == null ? List.of() : List.copyOf(exclude);
+            if (revalidate.isNegative()) {
+                throw new IllegalArgumentException("an upstream's revalidate must not be negative, not " + revalidate);
+            }
+        }
+
+        public String namespaceOr(String name) {
+            return namespace == null || namespace.isBlank() ? name : namespace;
+        }
+
+        /** Docker Hub's official images rule: on when asked, else for Docker Hub's own registry. */
+        public boolean mapsOfficialImages() {
+            if (officialImages != null) {
+                return officialImages;
+            }
+            String host = url == null ? null : url.getHost();
+            return host != null && (host.equals("registry-1.docker.io") || host.equals("docker.io")
+                    || host.equals("index.docker.io"));
+        }
+
+        @Override
+        public String toString() {
+            return "Upstream[url=" + url + ", namespace=" + namespace + ", username=" + username + "]";
+        }
+    }
+
     /** What the collector does with manifests pushed untagged. */
     public enum UntaggedPolicy {
         /** Keep them: something may pull them by digest. */
         KEEP,
         /** Collect them after the review delay, unless an index lists them or their subject is present. */
         COLLECT
+    }
+
+    /** Where the pull-through cache spools blobs being fetched, defaulting to {@code <data-dir>/proxy-spool}. */
+    public Path proxySpoolDirectory() {
+        Path spool = proxy.spoolDirectory();
+        return spool != null ? spool : dataDir.resolve("proxy-spool");
     }
 
     /** The filesystem backend's root directory, defaulting to {@code <data-dir>/storage}. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import io.stowage.accounts.AuditLog;
 import io.stowage.auth.Caller;
 import io.stowage.metadata.BlobRecord;
+import io.stowage.proxy.BlobFetches;
 import io.stowage.registry.BlobService;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
@@ -45,8 +46,10 @@ class BlobController {
     private final BlobService blobs;
     private final AuditLog audit;
     private final RegistryMetrics metrics;
+    private final BlobFetches fetches;
 
-    BlobController(BlobService blobs, AuditLog audit, RegistryMetrics metrics) {
+    BlobController(BlobService blobs, AuditLog audit, RegistryMetrics metrics, BlobFetches fetches) {
+        this.fetches = fetches;
         this.blobs = blobs;
         this.audit = audit;
         this.metrics = metrics;
@@ -54,8 +57,18 @@ class BlobController {
 
     @RequestMapping(method = RequestMethod.HEAD)
     void head(@RequestAttribute(RepositoryRouteFilter.NAME) String repository, @PathVariable String digest,
-              HttpServletResponse response) {
-        BlobRecord blob = blobs.stat(repository, Digest.parse(digest));
+              HttpServletResponse response) throws IOException, InterruptedException {
+        Digest parsed = Digest.parse(digest);
+        Optional<BlobFetches.Streaming> fetching = fetches.ensureBlob(repository, parsed);
+        if (fetching.isPresent()) {
+            // On its way from the upstream: the size is known as soon as the upstream answered.
+            try (BlobFetches.Streaming streaming = fetching.get()) {
+                describe(response, parsed.toString());
+                response.setContentLengthLong(streaming.awaitSize());
+            }
+            return;
+        }
+        BlobRecord blob = blobs.stat(repository, parsed);
         describe(response, blob);
         response.setContentLengthLong(blob.size());
     }
@@ -63,7 +76,13 @@ class BlobController {
     @GetMapping
     void get(@RequestAttribute(RepositoryRouteFilter.NAME) String repository, @PathVariable String digest,
              HttpServletRequest request, HttpServletResponse response) throws IOException {
-        BlobRecord blob = blobs.stat(repository, Digest.parse(digest));
+        Digest parsed = Digest.parse(digest);
+        Optional<BlobFetches.Streaming> fetching = fetches.ensureBlob(repository, parsed);
+        if (fetching.isPresent()) {
+            streamWhileFetched(fetching.get(), parsed, response);
+            return;
+        }
+        BlobRecord blob = blobs.stat(repository, parsed);
         if (matchesEtag(request.getHeader(HttpHeaders.IF_NONE_MATCH), blob.digest())) {
             describe(response, blob);
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
@@ -120,6 +139,22 @@ class BlobController {
         return ResponseEntity.accepted().build();
     }
 
+    /**
+     * A blob of the pull-through cache on its way from the upstream, streamed as it arrives: the whole of it (a
+     * {@code Range} is ignored, as HTTP allows, until it is stored), with its length when the upstream announced it.
+     */
+    private void streamWhileFetched(BlobFetches.Streaming streaming, Digest digest, HttpServletResponse response)
+            throws IOException {
+        try (streaming) {
+            describe(response, digest.toString());
+            if (streaming.size() >= 0) {
+                response.setContentLengthLong(streaming.size());
+            }
+            long sent = streaming.body().transferTo(response.getOutputStream());
+            metrics.blobPulled(sent);
+        }
+    }
+
     private static void describeRange(HttpServletResponse response, BlobRecord blob, ByteRange range, long length) {
         if (range != null) {
             response.setStatus(HttpServletResponse.SC_PARTIAL_CONTENT);
@@ -129,10 +164,14 @@ class BlobController {
     }
 
     private static void describe(HttpServletResponse response, BlobRecord blob) {
+        describe(response, blob.digest());
+    }
+
+    private static void describe(HttpServletResponse response, String digest) {
         response.setContentType("application/octet-stream");
-        response.setHeader(RegistryHeaders.CONTENT_DIGEST, blob.digest());
+        response.setHeader(RegistryHeaders.CONTENT_DIGEST, digest);
         response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-        response.setHeader(HttpHeaders.ETAG, "\"" + blob.digest() + "\"");
+        response.setHeader(HttpHeaders.ETAG, "\"" + digest + "\"");
         // Content-addressed: a digest's bytes never change.
         response.setHeader(HttpHeaders.CACHE_CONTROL, "max-age=31536000");
     }

@@ -10,6 +10,7 @@ import io.stowage.accounts.AuditLog;
 import io.stowage.auth.Caller;
 import io.stowage.config.StowageProperties;
 import io.stowage.metadata.ManifestRecord;
+import io.stowage.proxy.PullThrough;
 import io.stowage.registry.Digest;
 import io.stowage.registry.ErrorCode;
 import io.stowage.registry.ManifestService;
@@ -41,9 +42,11 @@ class ManifestController {
     private final AuditLog audit;
     private final RegistryMetrics metrics;
     private final PullTally pulls;
+    private final PullThrough pullThrough;
 
     ManifestController(ManifestService manifests, StowageProperties properties, AuditLog audit,
-                       RegistryMetrics metrics, PullTally pulls) {
+                       RegistryMetrics metrics, PullTally pulls, PullThrough pullThrough) {
+        this.pullThrough = pullThrough;
         this.metrics = metrics;
         this.pulls = pulls;
         this.manifests = manifests;
@@ -54,6 +57,7 @@ class ManifestController {
     @GetMapping
     ResponseEntity<byte[]> get(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
                                @PathVariable String reference, HttpServletRequest request) {
+        pullThrough.ensureManifest(repository, reference);
         ManifestRecord manifest = manifests.get(repository, reference, true);
         requireAcceptable(reference, manifest, request);
         if (BlobController.matchesEtag(request.getHeader(HttpHeaders.IF_NONE_MATCH), manifest.digest())) {
@@ -67,6 +71,8 @@ class ManifestController {
     @RequestMapping(method = RequestMethod.HEAD)
     ResponseEntity<Void> head(@RequestAttribute(RepositoryRouteFilter.NAME) String repository,
                               @PathVariable String reference, HttpServletRequest request) {
+        // A HEAD of a cached tag stores its manifest at once (an index that clients only HEAD is cached too).
+        pullThrough.ensureManifest(repository, reference);
         ManifestRecord manifest = manifests.get(repository, reference, false);
         requireAcceptable(reference, manifest, request);
         return ResponseEntity.ok().headers(headers(manifest)).build();

@@ -72,6 +72,12 @@ public class RepositoryRecords {
         return id.get();
     }
 
+    /** Marks the repository as a cache of the named upstream (once: an update only when it was not marked so). */
+    public void markCached(long id, String upstream) {
+        jdbc.sql("update repositories set upstream = ? where id = ? and upstream is distinct from ?")
+                .param(upstream).param(id).param(upstream).update();
+    }
+
     public void markPushed(long id) {
         jdbc.sql("update repositories set pushed_at = now() where id = ?").param(id).update();
     }

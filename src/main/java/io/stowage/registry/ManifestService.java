@@ -73,7 +73,7 @@ public class ManifestService {
     @Transactional
     public PushResult put(String repository, String reference, String contentType, byte[] payload,
                           List<String> extraTags) {
-        RepositoryName.validate(repository);
+        repositories.requirePushable(repository);
         Reference ref = Reference.parse(reference);
         Set<String> tagNames = new LinkedHashSet<>();
         if (!ref.isDigest()) {
@@ -228,7 +228,7 @@ public class ManifestService {
      * The platforms the tag table shows: an index's entries', or an image config's, read from storage when it is a
      * small image config. Null when unknown; reading never fails the push.
      */
-    private String platforms(String repository, ParsedManifest manifest) {
+    String platforms(String repository, ParsedManifest manifest) {
         if (manifest.isIndex()) {
             return Platforms.summary(manifest.manifests());
         }

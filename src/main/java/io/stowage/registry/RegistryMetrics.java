@@ -13,7 +13,7 @@ public class RegistryMetrics {
 
     /** How a blob came into a repository. */
     public enum Arrival {
-        MONOLITHIC, CHUNKED, MOUNT
+        MONOLITHIC, CHUNKED, MOUNT, FETCHED
     }
 
     private final Counter manifestsPushed;

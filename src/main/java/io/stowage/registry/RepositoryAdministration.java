@@ -83,7 +83,10 @@ public class RepositoryAdministration {
         if (description != null && description.length() > MAX_DESCRIPTION) {
             throw ActionRefused.invalid("description is longer than " + MAX_DESCRIPTION + " characters");
         }
-        records.update(repositories.getOrCreateForWrite(name), visibility, description);
+        // An existing repository's settings change wherever it is (a cached one too); a new one is created as a push
+        // would create it, where pushes may go.
+        records.update(repositories.exists(name) ? repositories.requireIdForWrite(name)
+                : repositories.getOrCreateForWrite(name), visibility, description);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("visibility", visibility);
         detail.put("description", description);

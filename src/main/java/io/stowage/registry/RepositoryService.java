@@ -1,5 +1,7 @@
 package io.stowage.registry;
 
+import java.util.List;
+
 import io.stowage.metadata.RepositoryRecords;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -14,15 +16,40 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class RepositoryService {
 
     private final RepositoryRecords repositories;
+    private final List<PushGuard> guards;
 
-    public RepositoryService(RepositoryRecords repositories) {
+    public RepositoryService(RepositoryRecords repositories, List<PushGuard> guards) {
         this.repositories = repositories;
+        this.guards = List.copyOf(guards);
     }
 
-    /** The repository's id, created if needed, held against deletion until the transaction ends. */
+    /**
+     * The repository's id for a push, created if needed, held against deletion until the transaction ends; refused
+     * ({@link PushGuard}) where nothing may be pushed.
+     */
     public long getOrCreateForWrite(String name) {
+        requirePushable(name);
         holdForWrite(name);
         return repositories.getOrCreate(name);
+    }
+
+    /**
+     * The id of a repository of the pull-through cache, created if needed and marked as a cache of {@code upstream},
+     * held against deletion until the transaction ends. Only content fetched from that upstream goes there.
+     */
+    public long getOrCreateForCache(String name, String upstream) {
+        holdForWrite(name);
+        long id = repositories.getOrCreate(name);
+        repositories.markCached(id, upstream);
+        return id;
+    }
+
+    /** Refuses ({@code DENIED}) a push where a {@link PushGuard} forbids one. */
+    public void requirePushable(String name) {
+        RepositoryName.validate(name);
+        for (PushGuard guard : guards) {
+            guard.checkPush(name);
+        }
     }
 
     /** The id of an existing repository, held against deletion until the transaction ends; or {@code NAME_UNKNOWN}. */

@@ -149,9 +149,24 @@ public class UploadService {
 
     /** A whole blob in one request (POST ?digest=). */
     public BlobRecord putMonolithic(String repository, Digest digest, Long contentLength, InputStream body) {
-        RepositoryName.validate(repository);
+        repositories.requirePushable(repository);
         // Looked up (or created) only when the blob is recorded: a deletion meanwhile then leaves a fresh repository.
-        Supplier<Long> repositoryId = () -> repositories.getOrCreateForWrite(repository);
+        return putWhole(() -> repositories.getOrCreateForWrite(repository), digest, contentLength, body,
+                RegistryMetrics.Arrival.MONOLITHIC);
+    }
+
+    /**
+     * A blob the pull-through cache fetched from {@code upstream} for a repository of its namespace: verified against
+     * its digest and {@code size} as it is written, and linked there, exactly as a monolithic push would be.
+     */
+    public BlobRecord storeFetched(String repository, String upstream, Digest digest, long size, InputStream body) {
+        RepositoryName.validate(repository);
+        return putWhole(() -> repositories.getOrCreateForCache(repository, upstream), digest, size, body,
+                RegistryMetrics.Arrival.FETCHED);
+    }
+
+    private BlobRecord putWhole(Supplier<Long> repositoryId, Digest digest, Long contentLength, InputStream body,
+                                RegistryMetrics.Arrival arrival) {
         HashingInputStream hashing = new HashingInputStream(body, digest.newHasher());
         UUID pin = blobs.find(digest.toString()).isPresent() ? pinIfStored(digest) : null;
         Recorded recorded;
@@ -186,7 +201,7 @@ public class UploadService {
                 throw new UncheckedIOException((IOException) e);
             }
         }
-        metrics.blobUploaded(RegistryMetrics.Arrival.MONOLITHIC, hashing.count());
+        metrics.blobUploaded(arrival, hashing.count());
         return discardDuplicate(recorded);
     }
 

@@ -21,12 +21,12 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  * directory and htpasswd basic auth for one user: the upstream a pull-through cache meets most. Under CI
  * ({@code CI=true}) a missing binary fails the test; elsewhere it skips it.
  */
-final class DistributionUpstream implements AutoCloseable {
+public final class DistributionUpstream implements AutoCloseable {
 
     static final String BINARY = "/usr/bin/docker-registry";
 
     private final Path dir;
-    private final Process process;
+    private Process process;
     private final URI url;
 
     private DistributionUpstream(Path dir, Process process, URI url) {
@@ -35,7 +35,7 @@ final class DistributionUpstream implements AutoCloseable {
         this.url = url;
     }
 
-    static DistributionUpstream start(String username, String password) throws Exception {
+    public static DistributionUpstream start(String username, String password) throws Exception {
         if (!Files.isExecutable(Path.of(BINARY))) {
             String message = BINARY + " is not installed (Debian package docker-registry; `.ci/run` installs it)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -54,6 +54,8 @@ final class DistributionUpstream implements AutoCloseable {
                 version: 0.1
                 log:
                   level: warn
+                  accesslog:
+                    disabled: false
                 storage:
                   filesystem:
                     rootdirectory: %s
@@ -66,16 +68,73 @@ final class DistributionUpstream implements AutoCloseable {
                     realm: upstream-test
                     path: %s
                 """.formatted(dir.resolve("data"), port, dir.resolve("htpasswd")));
-        Process process = new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         URI url = URI.create("http://127.0.0.1:" + port);
-        DistributionUpstream upstream = new DistributionUpstream(dir, process, url);
+        DistributionUpstream upstream = new DistributionUpstream(dir, launch(dir), url);
         upstream.awaitReady();
         return upstream;
     }
 
-    URI url() {
+    private static Process launch(Path dir) throws IOException {
+        return new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile())).start();
+    }
+
+    public URI url() {
         return url;
+    }
+
+    /** {@code 127.0.0.1:<port>}, as skopeo names the registry. */
+    public String host() {
+        return url.getAuthority();
+    }
+
+    /** Stops the registry; {@link #restart} brings it back on the same port with the same content. */
+    public void stop() throws Exception {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    public void restart() throws Exception {
+        process = launch(dir);
+        awaitReady();
+    }
+
+    /**
+     * The requests the registry logged so far ({@code "METHOD /path"}, in order), from its access log: what a cache
+     * in front of it asked for.
+     */
+    public java.util.List<String> requests() throws IOException, InterruptedException {
+        // The registry writes its access log a moment after answering: read until two reads agree.
+        java.util.List<String> seen = readRequests();
+        while (true) {
+            Thread.sleep(200);
+            java.util.List<String> again = readRequests();
+            if (again.size() == seen.size()) {
+                return again;
+            }
+            seen = again;
+        }
+    }
+
+    /** The requests logged from the {@code from}-th on: what came since an earlier {@code requests().size()}. */
+    public java.util.List<String> requestsSince(int from) throws IOException, InterruptedException {
+        java.util.List<String> all = requests();
+        return all.subList(Math.min(from, all.size()), all.size());
+    }
+
+    private java.util.List<String> readRequests() throws IOException {
+        java.util.regex.Pattern request = java.util.regex.Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) ([^ \"]+)");
+        java.util.List<String> requests = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("registry.log"))) {
+            java.util.regex.Matcher matcher = request.matcher(line);
+            if (matcher.find()) {
+                requests.add(matcher.group(1) + " " + matcher.group(2));
+            }
+        }
+        return requests;
     }
 
     private void awaitReady() throws Exception {
@@ -101,9 +160,6 @@ final class DistributionUpstream implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        stop();
     }
 }

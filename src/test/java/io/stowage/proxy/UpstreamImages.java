@@ -16,10 +16,10 @@ import java.util.Random;
  * Pushes a small OCI image (a config and one layer of random bytes) to any registry over plain HTTP with basic
  * credentials, as a client would: monolithic blob uploads following each {@code Location}, then the manifest.
  */
-final class UpstreamImages {
+public final class UpstreamImages {
 
     /** What was pushed: the manifest's bytes and digest, and the layer's. */
-    record Pushed(String repository, String tag, byte[] manifest, String manifestDigest, byte[] layer,
+    public record Pushed(String repository, String tag, byte[] manifest, String manifestDigest, byte[] layer,
                   String layerDigest) {
     }
 
@@ -28,7 +28,7 @@ final class UpstreamImages {
     private UpstreamImages() {
     }
 
-    static Pushed push(URI registry, String authorization, String repository, String tag, long seed)
+    public static Pushed push(URI registry, String authorization, String repository, String tag, long seed)
             throws Exception {
         byte[] layer = new byte[64 * 1024];
         new Random(seed).nextBytes(layer);
@@ -64,11 +64,11 @@ final class UpstreamImages {
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
     }
 
-    static String basic(String username, String password) {
+    public static String basic(String username, String password) {
         return new RegistryClient.Credentials(username, password).basic();
     }
 
-    static String sha256(byte[] bytes) throws Exception {
+    public static String sha256(byte[] bytes) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -1,0 +1,351 @@
+package io.stowage.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.stowage.config.StowageProperties;
+import io.stowage.registry.CachedContent;
+import io.stowage.registry.Digest;
+import io.stowage.registry.ErrorCode;
+import io.stowage.registry.RegistryException;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The pull-through cache's blobs. A blob the cached repository serves already is served as any other; one stored for
+ * another repository is linked without a transfer when a manifest of this repository lists it (deduplication with
+ * pushed and other cached layers); anything else is fetched from the upstream once, however many clients of however
+ * many nodes ask at the same time. On the node that fetches, clients stream it while it arrives ({@link BlobFetch});
+ * on the others they wait until it is stored.
+ */
+@Service
+public class BlobFetches {
+
+    private static final Logger log = LoggerFactory.getLogger(BlobFetches.class);
+    private static final int BUFFER = 256 * 1024;
+
+    private final Upstreams upstreams;
+    private final CachedContent content;
+    private final FetchLeases leases;
+    private final ProxyMetrics metrics;
+    private final Path spoolDirectory;
+    private final Duration timeout;
+    private final Map<String, BlobFetch> fetches = new ConcurrentHashMap<>();
+    private final ExecutorService transfers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "proxy-fetch-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<BlobFetch, InputStream> upstreamBodies = new ConcurrentHashMap<>();
+
+    public BlobFetches(Upstreams upstreams, CachedContent content, FetchLeases leases, ProxyMetrics metrics,
+                       StowageProperties properties) {
+        this.upstreams = upstreams;
+        this.content = content;
+        this.leases = leases;
+        this.metrics = metrics;
+        this.spoolDirectory = properties.proxySpoolDirectory();
+        this.timeout = properties.proxy().timeout();
+        if (!upstreams.isEmpty()) {
+            prepareSpool();
+            long period = Math.max(1, Math.min(timeout.toMillis() / 4, 1000));
+            watchdog.scheduleWithFixedDelay(this::abortStalled, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A blob on its way from the upstream: its size (-1 while unknown) and its bytes as they arrive. */
+    public interface Streaming extends AutoCloseable {
+        /** The size the upstream announced; -1 if it did not (then {@link #awaitSize} waits for the end). */
+        long size();
+
+        long awaitSize() throws InterruptedException;
+
+        InputStream body();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Makes a blob of a cached repository servable. Empty when the registry serves it now as any stored blob (or the
+     * repository is no cached one); else the blob streaming in from the upstream. Throws the client's error when the
+     * upstream does not have it or fails.
+     */
+    public Optional<Streaming> ensureBlob(String repository, Digest digest) {
+        if (upstreams.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Upstreams.Route> route = upstreams.route(repository);
+        if (route.isEmpty()) {
+            return Optional.empty();
+        }
+        Upstream upstream = route.get().upstream();
+        if (content.isLinked(repository, digest)) {
+            metrics.count(upstream, "blob", ProxyMetrics.Outcome.HIT);
+            return Optional.empty();
+        }
+        // Bytes stored for another repository serve this one only if this one's upstream listed the digest.
+        boolean listed = content.isListed(repository, digest);
+        String key = listed ? "blob:" + digest : "blob:" + repository + "@" + digest;
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                if (listed && content.linkStored(repository, upstream.name(), digest).isPresent()) {
+                    metrics.count(upstream, "blob", ProxyMetrics.Outcome.HIT);
+                    return Optional.empty();
+                }
+                BlobFetch running = fetches.get(key);
+                if (running != null) {
+                    BlobFetch.Reader reader = running.join(repository);
+                    if (reader != null) {
+                        return Optional.of(streaming(reader, running));
+                    }
+                    continue; // just stored (or failed): look again
+                }
+                Optional<Streaming> started = start(route.get(), repository, digest, key);
+                if (started != null) {
+                    return started;
+                }
+                // Another node fetches it: wait for it to be stored there, then link it here.
+                leases.awaitRelease(key, timeout.multipliedBy(20));
+                if (content.isLinked(repository, digest)) {
+                    return Optional.empty();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while fetching " + digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new RegistryException(ErrorCode.UNAVAILABLE, 503, "the fetch of " + digest + " from upstream "
+                + upstream.name() + " is taking long on another node; try again", null);
+    }
+
+    /**
+     * Starts fetching as this node's and the cluster's only fetch of the key, and joins it; null when another node
+     * holds the key's lease; empty when another request of this node started it first and stored it meanwhile.
+     */
+    private Optional<Streaming> start(Upstreams.Route route, String repository, Digest digest, String key)
+            throws IOException, InterruptedException {
+        Path spool = Files.createTempFile(spoolDirectory, "blob-", ".spool");
+        BlobFetch fetch = new BlobFetch(digest, spool, repository);
+        BlobFetch other = fetches.putIfAbsent(key, fetch);
+        if (other != null) {
+            Files.deleteIfExists(spool);
+            BlobFetch.Reader reader = other.join(repository);
+            return reader == null ? Optional.empty() : Optional.of(streaming(reader, other));
+        }
+        boolean claimed;
+        try {
+            claimed = leases.tryClaim(key);
+        } catch (RuntimeException e) {
+            fetch.failed(e);
+            finish(key, fetch);
+            throw e;
+        }
+        if (!claimed) {
+            // Those who joined meanwhile look again, as this caller does.
+            finish(key, fetch);
+            return null;
+        }
+        Upstream upstream = route.upstream();
+        RegistryClient.Blob blob;
+        try {
+            blob = upstream.client().openBlob(route.remoteName(), digest).orElse(null);
+        } catch (UpstreamException e) {
+            metrics.error(upstream, e);
+            RegistryException error = UpstreamErrors.toRegistry(upstream, e);
+            fetch.failed(error);
+            finish(key, fetch);
+            leases.release(key);
+            throw error;
+        } catch (RuntimeException e) {
+            fetch.failed(e);
+            finish(key, fetch);
+            leases.release(key);
+            throw e;
+        }
+        if (blob == null) {
+            RegistryException unknown = new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown: "
+                    + route.remoteName() + "@" + digest + " is not found at upstream " + upstream.name());
+            fetch.failed(unknown);
+            finish(key, fetch);
+            leases.release(key);
+            throw unknown;
+        }
+        metrics.count(upstream, "blob", ProxyMetrics.Outcome.MISS);
+        fetch.started(blob.size());
+        upstreamBodies.put(fetch, blob.body());
+        BlobFetch.Reader reader = fetch.join(repository);
+        transfers.execute(() -> transfer(upstream, key, fetch, blob));
+        return Optional.of(streaming(reader, fetch));
+    }
+
+    /** Copies the upstream's bytes into the spool, verifies them, stores the blob and links it where it was asked. */
+    private void transfer(Upstream upstream, String key, BlobFetch fetch, RegistryClient.Blob blob) {
+        Digest digest = fetch.digest();
+        long renewEvery = leases.renewalInterval().toNanos();
+        long lastRenewal = System.nanoTime();
+        long total = 0;
+        try (InputStream in = blob.body();
+             FileChannel out = FileChannel.open(fetch.spool(), StandardOpenOption.WRITE)) {
+            MessageDigest hasher = digest.newHasher();
+            byte[] buffer = new byte[BUFFER];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                hasher.update(buffer, 0, read);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
+                total += read;
+                fetch.advanced(read);
+                if (System.nanoTime() - lastRenewal > renewEvery) {
+                    if (!leases.renew(key)) {
+                        throw new IOException("lost the fetch's lease to another node");
+                    }
+                    lastRenewal = System.nanoTime();
+                }
+            }
+            metrics.fetched(upstream, total);
+            if (blob.size() >= 0 && total != blob.size()) {
+                throw new IOException("upstream " + upstream.name() + " sent " + total + " bytes of " + digest
+                        + ", not the " + blob.size() + " it announced");
+            }
+            Digest actual = Digest.of(digest.algorithm(), hasher.digest());
+            if (!actual.equals(digest)) {
+                throw new IOException("upstream " + upstream.name() + " sent bytes with the digest " + actual
+                        + " for " + digest);
+            }
+            fetch.verified(total);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Fetching {} from upstream {} failed: {}", digest, upstream, e.toString());
+            fetch.failed(new RegistryException(ErrorCode.UNAVAILABLE, 502, "the fetch of " + digest
+                    + " from upstream " + upstream.name() + " failed: " + e.getMessage(), null));
+            finish(key, fetch);
+            leases.release(key);
+            return;
+        } finally {
+            upstreamBodies.remove(fetch);
+        }
+        store(upstream, key, fetch, total);
+    }
+
+    private void store(Upstream upstream, String key, BlobFetch fetch, long size) {
+        Digest digest = fetch.digest();
+        try {
+            String first = fetch.repositories().iterator().next();
+            try (InputStream in = Files.newInputStream(fetch.spool())) {
+                content.storeBlob(first, upstream.name(), digest, size, in);
+            }
+            // Everyone who asked meanwhile; requests after the close find it stored.
+            fetch.close();
+            for (String repository : fetch.repositories()) {
+                if (!repository.equals(first)) {
+                    content.linkStored(repository, upstream.name(), digest);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Storing {} fetched from upstream {} failed (its clients got it; the next one fetches it again):"
+                    + " {}", digest, upstream, e.toString());
+        } finally {
+            finish(key, fetch);
+            leases.release(key);
+        }
+    }
+
+    private void finish(String key, BlobFetch fetch) {
+        fetch.close();
+        fetches.remove(key, fetch);
+        try {
+            Files.deleteIfExists(fetch.spool());
+        } catch (IOException e) {
+            log.warn("Could not delete the spool file {}: {}", fetch.spool(), e.toString());
+        }
+    }
+
+    /** Breaks off transfers whose upstream sent nothing for longer than the timeout: their readers fail. */
+    private void abortStalled() {
+        upstreamBodies.forEach((fetch, body) -> {
+            if (fetch.nanosSinceProgress() > timeout.toNanos()) {
+                log.warn("Upstream sent nothing of {} for {} s; breaking the transfer off", fetch.digest(),
+                        timeout.toSeconds());
+                try {
+                    body.close();
+                } catch (IOException e) {
+                    // the transfer's read fails either way
+                }
+                upstreamBodies.remove(fetch);
+            }
+        });
+    }
+
+    private static Streaming streaming(BlobFetch.Reader reader, BlobFetch fetch) {
+        return new Streaming() {
+            @Override
+            public long size() {
+                return reader.size();
+            }
+
+            @Override
+            public long awaitSize() throws InterruptedException {
+                return fetch.awaitSize();
+            }
+
+            @Override
+            public InputStream body() {
+                return reader;
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    /** The spool directory, private to the service's user, emptied of what a previous run left. */
+    private void prepareSpool() {
+        try {
+            Files.createDirectories(spoolDirectory);
+            try {
+                Files.setPosixFilePermissions(spoolDirectory, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: its own access rules apply
+            }
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(spoolDirectory, "blob-*.spool")) {
+                for (Path leftover : leftovers) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the proxy spool directory " + spoolDirectory, e);
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        watchdog.shutdownNow();
+        transfers.shutdownNow();
+    }
+}
