@@ -489,6 +489,10 @@ public record StowageProperties(
      *     or no longer has the tag
      * @param officialImages whether a one-part name means an official image, {@code nginx} being
      *     {@code library/nginx} (Docker Hub's rule); default: true for Docker Hub's URL only
+     * @param mirrorHosts host names of this registry (DNS names pointing at it) on which requests name this
+     *     upstream's repositories without the namespace, as Docker's {@code registry-mirrors} sends them
+     * @param mirrorOf registry hosts this upstream mirrors for containerd, which names them in {@code ?ns=}
+     *     ({@code docker.io}); default {@code docker.io} for Docker Hub's URL, else none
      */
     public record Upstream(
             URI url,
@@ -499,11 +503,17 @@ public record StowageProperties(
             List<String> include,
             List<String> exclude,
             @DefaultValue("true") boolean serveStale,
-            Boolean officialImages) {
+            Boolean officialImages,
+            List<String> mirrorHosts,
+            List<String> mirrorOf) {
 
         public Upstream {
             include = include == null ? List.of() : List.copyOf(include);
             exclude = exclude == null ? List.of() : List.copyOf(exclude);
+            mirrorHosts = mirrorHosts == null ? List.of()
+                    : mirrorHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+            mirrorOf = mirrorOf == null ? null
+                    : mirrorOf.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
             if (revalidate.isNegative()) {
                 throw new IllegalArgumentException("an upstream's revalidate must not be negative, not " + revalidate);
             }
@@ -515,9 +525,15 @@ public record StowageProperties(
 
         /** Docker Hub's official images rule: on when asked, else for Docker Hub's own registry. */
         public boolean mapsOfficialImages() {
-            if (officialImages != null) {
-                return officialImages;
-            }
+            return officialImages != null ? officialImages : isDockerHub();
+        }
+
+        /** The registry hosts containerd may name in {@code ?ns=} for this upstream. */
+        public List<String> mirroredRegistries() {
+            return mirrorOf != null ? mirrorOf : isDockerHub() ? List.of("docker.io") : List.of();
+        }
+
+        private boolean isDockerHub() {
             String host = url == null ? null : url.getHost();
             return host != null && (host.equals("registry-1.docker.io") || host.equals("docker.io")
                     || host.equals("index.docker.io"));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.stowage.proxy.Upstreams;
 import io.stowage.web.RewrittenPathRequest;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -31,6 +32,12 @@ public class RepositoryRouteFilter extends OncePerRequestFilter {
     public static final String RESOURCE = "io.stowage.resource";
     /** The internal path prefix the controllers map; not a valid repository name. */
     public static final String PREFIX = "/v2/_repository_";
+
+    private final Upstreams upstreams;
+
+    public RepositoryRouteFilter(Upstreams upstreams) {
+        this.upstreams = upstreams;
+    }
 
     // Greedy name: the resource is the last matching suffix, so names may contain "blobs" or "manifests".
     private static final Pattern ROUTE = Pattern.compile(
@@ -76,8 +83,30 @@ public class RepositoryRouteFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        request.setAttribute(NAME, route.group(1));
+        // A mirror's request names an upstream's repository without its namespace: on a mirror host name, every
+        // repository is the upstream's (no local one can shadow it), and so is one containerd asks for with ?ns=.
+        String name = upstreams.mirrorNamespace(request.getServerName(), nsParameter(request))
+                .map(namespace -> namespace + "/" + route.group(1)).orElse(route.group(1));
+        request.setAttribute(NAME, name);
         request.setAttribute(RESOURCE, route.group(2));
         chain.doFilter(new RewrittenPathRequest(request, PREFIX + "/" + route.group(2)), response);
+    }
+
+    /** containerd's {@code ns} query parameter, read from the raw query (the body of a PUT is never parsed). */
+    private static String nsParameter(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null || !query.contains("ns=")) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("ns=")) {
+                try {
+                    return java.net.URLDecoder.decode(pair.substring(3), java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformed) {
+                    return null; // no registry host either way
+                }
+            }
+        }
+        return null;
     }
 }

@@ -91,6 +91,18 @@ public class CacheRecords {
         return adopted;
     }
 
+    /** A cached repository's upstream, pulls and when one of its tags was last confirmed upstream. */
+    public record CachedRepositoryCount(String upstream, long repositories) {
+    }
+
+    /** How many cached repositories each upstream (by name) has. */
+    public List<CachedRepositoryCount> repositoryCounts() {
+        return jdbc.sql("""
+                select upstream, count(*) from repositories where upstream is not null
+                group by upstream order by upstream""")
+                .query((rs, row) -> new CachedRepositoryCount(rs.getString(1), rs.getLong(2))).list();
+    }
+
     // ---- fetch leases
 
     /** Claims the fetch of {@code key} for {@code node}, unless another node holds an unexpired claim on it. */

@@ -173,7 +173,7 @@ public class RepositoryRecords {
         var statement = jdbc.sql("""
                 select r.name, r.visibility, r.pushed_at, r.pull_count,
                        coalesce((select sum(b.size) from repository_blobs rb join blobs b on b.digest = rb.digest
-                                 where rb.repository_id = r.id), 0) as stored_bytes
+                                 where rb.repository_id = r.id), 0) as stored_bytes, r.upstream
                 from repositories r
                 where %s and strpos(r.name, ?) > 0
                 order by %s limit ? offset ?""".formatted(filter.condition("r"), orderBy));
@@ -181,7 +181,7 @@ public class RepositoryRecords {
         return statement.param(contains == null ? "" : contains).param(limit).param(offset)
                 .query((rs, row) -> new RepositorySummary(rs.getString(1), rs.getString(2),
                         Timestamps.instant(rs.getTimestamp(3)), rs.getLong(5),
-                        rs.getLong(4)))
+                        rs.getLong(4), rs.getString(6)))
                 .list();
     }
 
@@ -195,25 +195,34 @@ public class RepositoryRecords {
     /** How {@link #summaries} orders repositories: by name, most recently pushed, largest or most pulled first. */
     public enum SummaryOrder { NAME, PUSHED, SIZE, PULLS }
 
-    /** A repository as listings show it: {@code storedBytes} is what its linked blobs occupy in storage. */
+    /**
+     * A repository as listings show it: {@code storedBytes} is what its linked blobs occupy in storage;
+     * {@code upstream} the upstream it is a cache of, null for pushed repositories.
+     */
     public record RepositorySummary(String name, String visibility, java.time.Instant pushedAt, long storedBytes,
-                                    long pulls) {
+                                    long pulls, String upstream) {
     }
 
     /** The repository's settings, last push and number of tags, if it exists. */
     public Optional<RepositoryOverview> overview(String name) {
         return jdbc.sql("""
                 select r.id, r.name, r.visibility, r.description, r.pushed_at,
-                       (select count(*) from tags t where t.repository_id = r.id)
+                       (select count(*) from tags t where t.repository_id = r.id), r.upstream, r.pull_count,
+                       (select max(t.checked_at) from tags t where t.repository_id = r.id)
                 from repositories r where r.name = ?""")
                 .param(name)
                 .query((rs, row) -> new RepositoryOverview(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), Timestamps.instant(rs.getTimestamp(5)), rs.getLong(6)))
+                        rs.getString(4), Timestamps.instant(rs.getTimestamp(5)), rs.getLong(6), rs.getString(7),
+                        rs.getLong(8), Timestamps.instant(rs.getTimestamp(9))))
                 .optional();
     }
 
-    /** A repository's settings, when it was last pushed to (null: never) and how many tags it has. */
+    /**
+     * A repository's settings, when it was last pushed to (null: never) and how many tags it has; for a cache of an
+     * upstream, its name, the pulls served, and when a tag was last confirmed with it (null: never).
+     */
     public record RepositoryOverview(long id, String name, String visibility, String description,
-                                     java.time.Instant pushedAt, long tagCount) {
+                                     java.time.Instant pushedAt, long tagCount, String upstream, long pulls,
+                                     java.time.Instant checkedAt) {
     }
 }

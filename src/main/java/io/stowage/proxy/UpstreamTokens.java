@@ -38,6 +38,8 @@ final class UpstreamTokens {
     private final Duration timeout;
     private final RegistryClient.Credentials credentials;
     private final AtomicLong fetched = new AtomicLong();
+    /** When the upstream last asked for basic credentials ({@link System#nanoTime}); 0: never. */
+    private volatile long basicAskedAt;
     private final Cache<String, Entry> byScope = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfter(Expiry.<String, Entry>creating((scope, entry) -> entry.lifetime())).build();
 
@@ -47,9 +49,18 @@ final class UpstreamTokens {
         this.credentials = credentials;
     }
 
-    /** The {@code Authorization} that worked for this scope and is still good, if any. */
+    /**
+     * The {@code Authorization} that worked for this scope and is still good, if any; for an upstream that asked for
+     * basic credentials lately, those, whatever the scope (they are not per repository), sparing each new repository
+     * a 401 first.
+     */
     Optional<String> cached(String scope) {
-        return Optional.ofNullable(byScope.getIfPresent(scope)).map(Entry::authorization);
+        Optional<String> cached = Optional.ofNullable(byScope.getIfPresent(scope)).map(Entry::authorization);
+        if (cached.isEmpty() && credentials != null && System.nanoTime() - basicAskedAt < BASIC_LIFETIME.toNanos()
+                && basicAskedAt != 0) {
+            return Optional.of(credentials.basic());
+        }
+        return cached;
     }
 
     long fetched() {
@@ -67,6 +78,7 @@ final class UpstreamTokens {
             }
             String basic = credentials.basic();
             byScope.put(scope, new Entry(basic, BASIC_LIFETIME));
+            basicAskedAt = System.nanoTime();
             return basic;
         }
         if (!challenge.bearer() || challenge.parameter("realm") == null) {

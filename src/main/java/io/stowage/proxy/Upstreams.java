@@ -51,6 +51,26 @@ public class Upstreams {
         return Optional.empty();
     }
 
+    /**
+     * The namespace a repository name without one belongs to when the request came as a mirror's: to a host name of
+     * an upstream's {@code mirror-hosts} (Docker's {@code registry-mirrors}), or with containerd's {@code ?ns=} naming
+     * a registry an upstream mirrors. Empty for an ordinary request.
+     */
+    public Optional<String> mirrorNamespace(String host, String ns) {
+        if (upstreams.isEmpty()) {
+            return Optional.empty();
+        }
+        String hostName = host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+        String registry = ns == null ? null : ns.toLowerCase(java.util.Locale.ROOT);
+        for (Upstream upstream : upstreams) {
+            if (upstream.settings().mirrorHosts().contains(hostName)
+                    || registry != null && upstream.settings().mirroredRegistries().contains(registry)) {
+                return Optional.of(upstream.namespace());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Where a cached repository comes from; empty for a name outside every upstream's namespace. */
     public Optional<Route> route(String repository) {
         for (Upstream upstream : upstreams) {

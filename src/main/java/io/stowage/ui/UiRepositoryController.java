@@ -116,6 +116,7 @@ class UiRepositoryController {
         model.addAttribute("visitor", visitor);
         model.addAttribute("repository", repository);
         model.addAttribute("pushed", UiViews.time(repository.pushedAt()));
+        model.addAttribute("checked", UiViews.time(repository.checkedAt()));
         model.addAttribute("tags", rows);
         model.addAttribute("pager", paging.pager("Tags", rows.size(), repository.tagCount(),
                 UiPaths.repository(name), Map.of()));

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import io.stowage.gc.GcAdministration;
 import io.stowage.metadata.GcRunRecords.GcRun;
+import io.stowage.proxy.UpstreamAdministration;
 import io.stowage.registry.StorageAdministration.NamespaceTotalsView;
 import io.stowage.registry.StorageAdministration.RepositoryStorage;
 import io.stowage.registry.StorageAdministration.StorageOverview;
@@ -32,10 +33,12 @@ class UiStorageController {
 
     private final StorageAdministration storage;
     private final GcAdministration gc;
+    private final UpstreamAdministration upstreams;
 
-    UiStorageController(StorageAdministration storage, GcAdministration gc) {
+    UiStorageController(StorageAdministration storage, GcAdministration gc, UpstreamAdministration upstreams) {
         this.storage = storage;
         this.gc = gc;
+        this.upstreams = upstreams;
     }
 
     @GetMapping(STORAGE)
@@ -51,6 +54,7 @@ class UiStorageController {
         model.addAttribute("repositoriesLimit", REPOSITORIES);
         model.addAttribute("runs", gc.runs(visitor.caller(), GC_RUNS).stream().map(RunRow::of).toList());
         model.addAttribute("runsLimit", GC_RUNS);
+        model.addAttribute("upstreams", upstreams.list(visitor.caller()));
         return "ui/storage";
     }
 

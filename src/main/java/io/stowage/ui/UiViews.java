@@ -23,11 +23,11 @@ public final class UiViews {
 
     /** A row of the repositories page. */
     public record RepositoryRow(String name, String path, boolean isPublic, String pushed, String size, long storedBytes,
-                                long pulls) {
+                                long pulls, String upstream) {
         static RepositoryRow of(RepositorySummary summary) {
             return new RepositoryRow(summary.name(), UiPaths.repository(summary.name()),
                     "public".equals(summary.visibility()), time(summary.pushedAt()), bytes(summary.storedBytes()),
-                    summary.storedBytes(), summary.pulls());
+                    summary.storedBytes(), summary.pulls(), summary.upstream());
         }
     }
 

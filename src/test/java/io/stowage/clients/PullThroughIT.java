@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,6 +36,9 @@ class PullThroughIT extends RegistryTestBase {
     private static final String PASSWORD = "puller-password";
     private static final String CREDENTIALS = USER + ":" + PASSWORD;
     private static final String NAMESPACE = "dist-cache";
+    /** Another name of this machine's loopback: the registry's dedicated mirror host name in these tests. */
+    private static final String MIRROR_HOST = "127.0.0.2";
+    private static final String MIRRORED_REGISTRY = "registry.example.test";
     private static DistributionUpstream upstream;
 
     @Autowired
@@ -71,6 +73,10 @@ class PullThroughIT extends RegistryTestBase {
         // Long: the tests expire a tag's confirmation themselves, so that timing never decides what they see.
         registry.add("stowage.proxy.upstreams.distribution.revalidate", () -> "1h");
         registry.add("stowage.proxy.timeout", () -> "5s");
+        // Docker's registry-mirrors form: this registry under another name, on which names carry no namespace.
+        registry.add("stowage.proxy.upstreams.distribution.mirror-hosts", () -> MIRROR_HOST);
+        // containerd's form: ?ns= names the registry mirrored.
+        registry.add("stowage.proxy.upstreams.distribution.mirror-of", () -> MIRRORED_REGISTRY);
     }
 
     @AfterAll
@@ -95,15 +101,7 @@ class PullThroughIT extends RegistryTestBase {
         Skopeo.succeed("copy", "--all", "--src-tls-verify=false",
                 "docker://" + registryHost() + "/" + NAMESPACE + "/library/multi-" + nonce + ":v1",
                 "oci:" + pulled + ":v1");
-        assertThat(TestImages.layoutDescriptor(pulled, "v1").get("digest")).isEqualTo(index.index().digest());
-        Map<String, byte[]> blobs = TestImages.layoutBlobs(pulled);
-        assertThat(blobs.get(index.index().digest())).isEqualTo(index.index().bytes());
-        for (TestImages.Image image : index.images()) {
-            assertThat(blobs.get(image.manifest().digest())).isEqualTo(image.manifest().bytes());
-            for (TestImages.Blob blob : image.blobs()) {
-                assertThat(blobs.get(blob.digest())).as(blob.digest()).isEqualTo(blob.bytes());
-            }
-        }
+        TestImages.assertLayoutHolds(pulled, "v1", index);
 
         Path dir = temp.resolve("pulled-docker");
         Skopeo.succeed("copy", "--src-tls-verify=false",
@@ -120,10 +118,76 @@ class PullThroughIT extends RegistryTestBase {
                 .stdout().strip();
         assertThat(id).isEqualTo(docker.imageId());
 
-        // Cached content is ordinary content: in the catalog at once.
+        // Cached content is ordinary content: in the catalog at once, and in the UI marked as cached.
         HttpResponse<String> catalog = send(request("/v2/_catalog?n=10000").build());
         assertThat(catalog.body()).contains("\"" + NAMESPACE + "/library/multi-" + nonce + "\"")
                 .contains("\"" + NAMESPACE + "/team/docker-" + nonce + "\"");
+        HttpResponse<String> listing = send(request("/ui/?q=multi-" + nonce).build());
+        assertThat(listing.statusCode()).isEqualTo(200);
+        assertThat(listing.body()).contains("cached: distribution");
+        HttpResponse<String> page = send(request("/ui/repositories/" + NAMESPACE + "/library/multi-" + nonce)
+                .build());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Cached from upstream").contains("<strong>distribution</strong>")
+                .containsPattern("class=\"checked-at\">\\d{4}-\\d\\d-\\d\\d");
+
+        HttpResponse<String> upstreams = send(request("/api/v1/upstreams").build());
+        assertThat(upstreams.statusCode()).as(upstreams.body()).isEqualTo(200);
+        assertThat(upstreams.body()).contains("\"name\":\"distribution\"").contains("\"namespace\":\"" + NAMESPACE)
+                .contains("\"authenticated\":true").doesNotContain(PASSWORD);
+        HttpResponse<String> storage = send(request("/ui/admin/storage").build());
+        assertThat(storage.body()).contains("Pull-through cache upstreams").contains(upstream().url().toString());
+    }
+
+    @Test
+    void servesTheUpstreamWithoutItsNamespaceInEachMirrorForm() throws Exception {
+        Skopeo.require();
+        String nonce = UUID.randomUUID().toString().substring(0, 8);
+        String repository = "library/mirrored-" + nonce;
+        TestImages.ImageIndex index = Skopeo.pushNewIndex(temp.resolve("index"),
+                upstream().host() + "/" + repository + ":v1", CREDENTIALS);
+
+        // Docker daemon with registry-mirrors: the mirror's host name, names without the namespace.
+        Path pulled = temp.resolve("via-mirror-host");
+        Skopeo.succeed("copy", "--all", "--src-tls-verify=false",
+                "docker://" + MIRROR_HOST + ":" + port + "/" + repository + ":v1", "oci:" + pulled + ":v1");
+        assertThat(TestImages.layoutDescriptor(pulled, "v1").get("digest")).isEqualTo(index.index().digest());
+        assertThat(TestImages.layoutBlobs(pulled)).hasSize(1 + index.images().size() * 4);
+
+        // containerd with hosts.toml: the registry's own name, ?ns= naming the registry mirrored.
+        String other = "library/containerd-" + nonce;
+        UpstreamImages.Pushed image = UpstreamImages.push(upstream().url(), UpstreamImages.basic(USER, PASSWORD),
+                other, "1.0", 41);
+        HttpResponse<byte[]> manifest = http.send(request("/v2/" + other + "/manifests/1.0?ns=" + MIRRORED_REGISTRY)
+                .header("Accept", TestImages.OCI_MANIFEST).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(manifest.body()).isEqualTo(image.manifest());
+        HttpResponse<byte[]> layer = http.send(request("/v2/" + other + "/blobs/" + image.layerDigest() + "?ns="
+                + MIRRORED_REGISTRY).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(layer.body()).isEqualTo(image.layer());
+        // Cached under the namespace; the same name without a mirror's form is a local repository, which has none.
+        assertPulls(NAMESPACE + "/" + other, "1.0", image);
+        assertThat(send(request("/v2/" + other + "/manifests/1.0").header("Accept", TestImages.OCI_MANIFEST)
+                .build()).statusCode()).isEqualTo(404);
+
+        // podman and CRI-O with a [[registry.mirror]] under the namespace: the path form.
+        TestImages.Image docker = TestImages.randomImage(TestImages.Format.DOCKER_V2S2, "linux", "amd64", 1);
+        TestImages.writeDirectory(temp.resolve("docker"), docker);
+        Skopeo.succeed("copy", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds", CREDENTIALS,
+                "dir:" + temp.resolve("docker"), "docker://" + upstream().host() + "/team/podman-" + nonce + ":1");
+        Podman.require();
+        Podman podman = new Podman(temp.resolve("podman"));
+        Files.writeString(temp.resolve("podman/registries.conf"), """
+                unqualified-search-registries = []
+                [[registry]]
+                location = "%s"
+                [[registry.mirror]]
+                location = "%s/%s"
+                insecure = true
+                """.formatted(MIRRORED_REGISTRY, registryHost(), NAMESPACE));
+        String id = podman.succeed("pull", "--quiet", podman.signaturePolicy(),
+                MIRRORED_REGISTRY + "/team/podman-" + nonce + ":1").stdout().strip();
+        assertThat(id).isEqualTo(docker.imageId());
     }
 
     @Test

@@ -254,6 +254,22 @@ final class TestImages {
                 + new String(readBytes(layout.resolve("index.json")), StandardCharsets.UTF_8));
     }
 
+    /** Asserts that the OCI layout holds {@code index} under {@code tag}, every manifest and blob byte for byte. */
+    static void assertLayoutHolds(Path layout, String tag, ImageIndex index) {
+        org.assertj.core.api.Assertions.assertThat(layoutDescriptor(layout, tag).get("digest"))
+                .isEqualTo(index.index().digest());
+        Map<String, byte[]> blobs = layoutBlobs(layout);
+        org.assertj.core.api.Assertions.assertThat(blobs.get(index.index().digest())).isEqualTo(index.index().bytes());
+        for (Image image : index.images()) {
+            org.assertj.core.api.Assertions.assertThat(blobs.get(image.manifest().digest()))
+                    .isEqualTo(image.manifest().bytes());
+            for (Blob blob : image.blobs()) {
+                org.assertj.core.api.Assertions.assertThat(blobs.get(blob.digest())).as(blob.digest())
+                        .isEqualTo(blob.bytes());
+            }
+        }
+    }
+
     /** Every blob of an OCI layout, by digest. */
     static Map<String, byte[]> layoutBlobs(Path layout) {
         Map<String, byte[]> blobs = new TreeMap<>();

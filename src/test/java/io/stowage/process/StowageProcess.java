@@ -19,7 +19,7 @@ import io.stowage.TestDatabase;
  * Stowage as its own operating-system process, run from the packaged jar exactly as a user runs it
  * (embedded PostgreSQL included), for tests that limit its memory, measure it, or kill it.
  */
-final class StowageProcess implements AutoCloseable {
+public final class StowageProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -40,7 +40,7 @@ final class StowageProcess implements AutoCloseable {
      * Like {@link #start(Path, String...)}, with application arguments ({@code --key=value}) after the jar, e.g.
      * an external database and S3 storage for several nodes sharing them.
      */
-    static StowageProcess start(Path dataDir, List<String> jvmOptions, List<String> arguments)
+    public static StowageProcess start(Path dataDir, List<String> jvmOptions, List<String> arguments)
             throws IOException, InterruptedException {
         String jar = System.getProperty("stowage.test.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
@@ -80,7 +80,7 @@ final class StowageProcess implements AutoCloseable {
      * schema share their metadata (and the key-encryption key of their signing keys) like a cluster, and nothing of
      * the in-JVM suites is seen.
      */
-    static List<String> databaseArguments(String schema) {
+    public static List<String> databaseArguments(String schema) {
         return List.of(
                 "--stowage.auth.key-encryption.key=" + KEY_ENCRYPTION_KEY,
                 "--spring.datasource.url=" + TestDatabase.jdbcUrl(),
@@ -98,7 +98,7 @@ final class StowageProcess implements AutoCloseable {
         return java.util.Base64.getEncoder().encodeToString(key);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
@@ -131,7 +131,7 @@ final class StowageProcess implements AutoCloseable {
         process.waitFor();
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 

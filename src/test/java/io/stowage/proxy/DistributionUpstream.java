@@ -103,8 +103,8 @@ public final class DistributionUpstream implements AutoCloseable {
     }
 
     /**
-     * The requests the registry logged so far ({@code "METHOD /path"}, in order), from its access log: what a cache
-     * in front of it asked for.
+     * The requests the registry answered with 2xx so far ({@code "METHOD /path"}, in order), from its access log: what
+     * a cache in front of it was served (not the 401 challenges that precede a client's credentials).
      */
     public java.util.List<String> requests() throws IOException, InterruptedException {
         // The registry writes its access log a moment after answering: read until two reads agree.
@@ -126,7 +126,8 @@ public final class DistributionUpstream implements AutoCloseable {
     }
 
     private java.util.List<String> readRequests() throws IOException {
-        java.util.regex.Pattern request = java.util.regex.Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) ([^ \"]+)");
+        java.util.regex.Pattern request = java.util.regex.Pattern.compile(
+                "\"(GET|HEAD|POST|PUT|PATCH|DELETE) ([^ \"]+) [^\"]*\" 2\\d\\d ");
         java.util.List<String> requests = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("registry.log"))) {
             java.util.regex.Matcher matcher = request.matcher(line);

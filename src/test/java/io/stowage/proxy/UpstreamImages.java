@@ -32,6 +32,12 @@ public final class UpstreamImages {
             throws Exception {
         byte[] layer = new byte[64 * 1024];
         new Random(seed).nextBytes(layer);
+        return push(registry, authorization, repository, tag, seed, layer);
+    }
+
+    /** As {@link #push(URI, String, String, String, long)}, with the given layer (of any size). */
+    public static Pushed push(URI registry, String authorization, String repository, String tag, long seed,
+                              byte[] layer) throws Exception {
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
                 + "\"diff_ids\":[\"" + sha256(layer) + "\"]},\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8);
         pushBlob(registry, authorization, repository, config);
