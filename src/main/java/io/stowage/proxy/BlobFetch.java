@@ -27,6 +27,7 @@ final class BlobFetch {
 
     private final Digest digest;
     private final Path spool;
+    private final String leader;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Set<String> repositories = ConcurrentHashMap.newKeySet();
@@ -40,6 +41,7 @@ final class BlobFetch {
     BlobFetch(Digest digest, Path spool, String repository) {
         this.digest = digest;
         this.spool = spool;
+        this.leader = repository;
         this.repositories.add(repository);
     }
 
@@ -49,6 +51,11 @@ final class BlobFetch {
 
     Path spool() {
         return spool;
+    }
+
+    /** The repository whose client started the fetch: the blob is stored for it, and linked for the others. */
+    String leader() {
+        return leader;
     }
 
     /** The repositories whose clients asked for it while it was fetched: each gets it linked. */
@@ -207,6 +214,19 @@ final class BlobFetch {
             }
             position += read;
             return read;
+        }
+
+        /** In large pieces, whatever the caller's buffer (a servlet response's is small). */
+        @Override
+        public long transferTo(java.io.OutputStream out) throws IOException {
+            byte[] buffer = new byte[256 * 1024];
+            long total = 0;
+            int read;
+            while ((read = read(buffer, 0, buffer.length)) >= 0) {
+                out.write(buffer, 0, read);
+                total += read;
+            }
+            return total;
         }
 
         @Override

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +40,6 @@ import org.springframework.stereotype.Service;
 public class BlobFetches {
 
     private static final Logger log = LoggerFactory.getLogger(BlobFetches.class);
-    private static final int BUFFER = 256 * 1024;
 
     private final Upstreams upstreams;
     private final CachedContent content;
@@ -107,8 +105,12 @@ public class BlobFetches {
         // Bytes stored for another repository serve this one only if this one's upstream listed the digest.
         boolean listed = content.isListed(repository, digest);
         String key = listed ? "blob:" + digest : "blob:" + repository + "@" + digest;
+        long deadline = System.nanoTime() + timeout.multipliedBy(20).toNanos();
         try {
-            for (int attempt = 0; attempt < 3; attempt++) {
+            for (boolean first = true; System.nanoTime() < deadline; first = false) {
+                if (!first && content.isLinked(repository, digest)) {
+                    return Optional.empty(); // stored meanwhile, by this node or another
+                }
                 if (listed && content.linkStored(repository, upstream.name(), digest).isPresent()) {
                     metrics.count(upstream, "blob", ProxyMetrics.Outcome.HIT);
                     return Optional.empty();
@@ -119,17 +121,14 @@ public class BlobFetches {
                     if (reader != null) {
                         return Optional.of(streaming(reader, running));
                     }
-                    continue; // just stored (or failed): look again
+                    continue; // closed: stored, failed, or fetched by another node; look again
                 }
                 Optional<Streaming> started = start(route.get(), repository, digest, key);
                 if (started != null) {
                     return started;
                 }
                 // Another node fetches it: wait for it to be stored there, then link it here.
-                leases.awaitRelease(key, timeout.multipliedBy(20));
-                if (content.isLinked(repository, digest)) {
-                    return Optional.empty();
-                }
+                leases.awaitRelease(key, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,43 +200,20 @@ public class BlobFetches {
         return Optional.of(streaming(reader, fetch));
     }
 
-    /** Copies the upstream's bytes into the spool, verifies them, stores the blob and links it where it was asked. */
+    /**
+     * Stores the upstream's bytes in one pass: the upload service reads them through a {@link SpoolingStream}, which
+     * copies each piece into the spool for the readers as it goes by, and verifies the digest and size as it writes
+     * them to storage. Readers reach the end once the blob is verified and recorded; then it is linked wherever else
+     * it was asked for.
+     */
     private void transfer(Upstream upstream, String key, BlobFetch fetch, RegistryClient.Blob blob) {
         Digest digest = fetch.digest();
-        long renewEvery = leases.renewalInterval().toNanos();
-        long lastRenewal = System.nanoTime();
-        long total = 0;
         try (InputStream in = blob.body();
-             FileChannel out = FileChannel.open(fetch.spool(), StandardOpenOption.WRITE)) {
-            MessageDigest hasher = digest.newHasher();
-            byte[] buffer = new byte[BUFFER];
-            int read;
-            while ((read = in.read(buffer)) >= 0) {
-                hasher.update(buffer, 0, read);
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
-                while (chunk.hasRemaining()) {
-                    out.write(chunk);
-                }
-                total += read;
-                fetch.advanced(read);
-                if (System.nanoTime() - lastRenewal > renewEvery) {
-                    if (!leases.renew(key)) {
-                        throw new IOException("lost the fetch's lease to another node");
-                    }
-                    lastRenewal = System.nanoTime();
-                }
-            }
-            metrics.fetched(upstream, total);
-            if (blob.size() >= 0 && total != blob.size()) {
-                throw new IOException("upstream " + upstream.name() + " sent " + total + " bytes of " + digest
-                        + ", not the " + blob.size() + " it announced");
-            }
-            Digest actual = Digest.of(digest.algorithm(), hasher.digest());
-            if (!actual.equals(digest)) {
-                throw new IOException("upstream " + upstream.name() + " sent bytes with the digest " + actual
-                        + " for " + digest);
-            }
-            fetch.verified(total);
+             FileChannel spool = FileChannel.open(fetch.spool(), StandardOpenOption.WRITE);
+             SpoolingStream tee = new SpoolingStream(in, spool, fetch, () -> renew(key))) {
+            content.storeBlob(fetch.leader(), upstream.name(), digest, blob.size() >= 0 ? blob.size() : null, tee);
+            metrics.fetched(upstream, tee.count());
+            fetch.verified(tee.count());
         } catch (IOException | RuntimeException e) {
             log.warn("Fetching {} from upstream {} failed: {}", digest, upstream, e.toString());
             fetch.failed(new RegistryException(ErrorCode.UNAVAILABLE, 502, "the fetch of " + digest
@@ -248,30 +224,109 @@ public class BlobFetches {
         } finally {
             upstreamBodies.remove(fetch);
         }
-        store(upstream, key, fetch, total);
-    }
-
-    private void store(Upstream upstream, String key, BlobFetch fetch, long size) {
-        Digest digest = fetch.digest();
         try {
-            String first = fetch.repositories().iterator().next();
-            try (InputStream in = Files.newInputStream(fetch.spool())) {
-                content.storeBlob(first, upstream.name(), digest, size, in);
-            }
             // Everyone who asked meanwhile; requests after the close find it stored.
             fetch.close();
             for (String repository : fetch.repositories()) {
-                if (!repository.equals(first)) {
+                if (!repository.equals(fetch.leader())) {
                     content.linkStored(repository, upstream.name(), digest);
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            log.warn("Storing {} fetched from upstream {} failed (its clients got it; the next one fetches it again):"
-                    + " {}", digest, upstream, e.toString());
+        } catch (RuntimeException e) {
+            log.warn("Linking {} fetched from upstream {} failed (the next request links it): {}", digest, upstream,
+                    e.toString());
         } finally {
             finish(key, fetch);
             leases.release(key);
         }
+    }
+
+    /** Renews the fetch's lease when due; fails the transfer when another node took it over. */
+    private void renew(String key) throws IOException {
+        if (!leases.renew(key)) {
+            throw new IOException("lost the fetch's lease to another node");
+        }
+    }
+
+    /**
+     * The upstream's bytes as the upload service reads them, each piece also written to the spool (and announced to
+     * the readers) before it is handed on; renews the fetch's lease every third of its lifetime.
+     */
+    private final class SpoolingStream extends java.io.FilterInputStream {
+
+        private final FileChannel spool;
+        private final BlobFetch fetch;
+        private final IoAction renewal;
+        private final long renewEvery = leases.renewalInterval().toNanos();
+        private long lastRenewal = System.nanoTime();
+        private long count;
+        // The upstream's bytes are taken in large pieces, whatever the reader's buffer: fewer spool writes and
+        // fewer wake-ups of the clients streaming the spool.
+        private final byte[] piece = new byte[256 * 1024];
+        private int start;
+        private int end;
+
+        SpoolingStream(InputStream in, FileChannel spool, BlobFetch fetch, IoAction renewal) {
+            super(in);
+            this.spool = spool;
+            this.fetch = fetch;
+            this.renewal = renewal;
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (start == end && !fill()) {
+                return -1;
+            }
+            int n = Math.min(length, end - start);
+            System.arraycopy(piece, start, buffer, offset, n);
+            start += n;
+            return n;
+        }
+
+        /** Reads the next piece from the upstream into the spool; false at the end. */
+        private boolean fill() throws IOException {
+            int read = in.read(piece, 0, piece.length);
+            if (read < 0) {
+                return false;
+            }
+            ByteBuffer bytes = ByteBuffer.wrap(piece, 0, read);
+            while (bytes.hasRemaining()) {
+                spool.write(bytes);
+            }
+            start = 0;
+            end = read;
+            count += read;
+            fetch.advanced(read);
+            if (System.nanoTime() - lastRenewal > renewEvery) {
+                renewal.run();
+                lastRenewal = System.nanoTime();
+            }
+            return true;
+        }
+
+        @Override
+        public long skip(long n) {
+            return 0; // every byte goes through read, to the spool
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
     }
 
     private void finish(String key, BlobFetch fetch) {

@@ -193,8 +193,11 @@ public class CachedContent {
         });
     }
 
-    /** Stores a blob the upstream serves (read from {@code body}, verified against its digest and size). */
-    public BlobRecord storeBlob(String repository, String upstream, Digest digest, long size, InputStream body) {
+    /**
+     * Stores a blob the upstream serves (read from {@code body}, verified against its digest and, when the upstream
+     * announced one, its size).
+     */
+    public BlobRecord storeBlob(String repository, String upstream, Digest digest, Long size, InputStream body) {
         return uploads.storeFetched(repository, upstream, digest, size, body);
     }
 

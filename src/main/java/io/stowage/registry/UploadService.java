@@ -157,9 +157,9 @@ public class UploadService {
 
     /**
      * A blob the pull-through cache fetched from {@code upstream} for a repository of its namespace: verified against
-     * its digest and {@code size} as it is written, and linked there, exactly as a monolithic push would be.
+     * its digest and {@code size} (null: unknown) as it is written, and linked there, as a monolithic push would be.
      */
-    public BlobRecord storeFetched(String repository, String upstream, Digest digest, long size, InputStream body) {
+    public BlobRecord storeFetched(String repository, String upstream, Digest digest, Long size, InputStream body) {
         RepositoryName.validate(repository);
         return putWhole(() -> repositories.getOrCreateForCache(repository, upstream), digest, size, body,
                 RegistryMetrics.Arrival.FETCHED);
