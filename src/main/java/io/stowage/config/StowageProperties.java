@@ -493,6 +493,8 @@ public record StowageProperties(
      *     upstream's repositories without the namespace, as Docker's {@code registry-mirrors} sends them
      * @param mirrorOf registry hosts this upstream mirrors for containerd, which names them in {@code ?ns=}
      *     ({@code docker.io}); default {@code docker.io} for Docker Hub's URL, else none
+     * @param anonymousPull whether anyone may pull through the cache of this upstream without signing in (its
+     *     namespace is public, as if listed in {@code stowage.auth.public-repositories})
      */
     public record Upstream(
             URI url,
@@ -505,7 +507,8 @@ public record StowageProperties(
             @DefaultValue("true") boolean serveStale,
             Boolean officialImages,
             List<String> mirrorHosts,
-            List<String> mirrorOf) {
+            List<String> mirrorOf,
+            @DefaultValue("false") boolean anonymousPull) {
 
         public Upstream {
             include = include == null ? List.of() : List.copyOf(include);

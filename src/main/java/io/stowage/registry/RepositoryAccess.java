@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What an identity may do to a repository (see {@link Identity#allowedActions}), public repositories being those made
- * public through the admin API or the UI and those matching {@code stowage.auth.public-repositories}. Every surface
+ * public through the admin API or the UI, those matching {@code stowage.auth.public-repositories}, and those in the
+ * namespace of an upstream of the pull-through cache with {@code anonymous-pull}. Every surface
  * asks this: the token endpoint, {@code /v2/}, the admin API and the UI.
  */
 @Component
@@ -25,7 +26,15 @@ public class RepositoryAccess {
 
     public RepositoryAccess(RepositoryRecords repositories, StowageProperties properties) {
         this.repositories = repositories;
-        this.publicPatterns = properties.auth().publicRepositories().stream().map(RepositoryPattern::of).toList();
+        List<RepositoryPattern> patterns = new ArrayList<>(
+                properties.auth().publicRepositories().stream().map(RepositoryPattern::of).toList());
+        // The namespaces of the pull-through cache's upstreams that anyone may pull through.
+        properties.proxy().upstreams().forEach((name, upstream) -> {
+            if (upstream.anonymousPull()) {
+                patterns.add(RepositoryPattern.of(upstream.namespaceOr(name) + "/*"));
+            }
+        });
+        this.publicPatterns = List.copyOf(patterns);
     }
 
     /** The repository actions (pull, push, delete) the identity may take on {@code repository}. */

@@ -33,7 +33,14 @@ public @interface TokenAuth {
                     "stowage.auth.mode", "token",
                     "stowage.auth.admin.username", ADMIN,
                     "stowage.auth.admin.password", ADMIN_PASSWORD,
-                    "stowage.auth.public-repositories", "public-by-config/*")));
+                    "stowage.auth.public-repositories", "public-by-config/*",
+                    // Two upstreams nothing listens for (port 9, discard): what access control does in front of
+                    // the cache, whatever the upstream answers (CacheAccessIT).
+                    "stowage.proxy.upstreams.offline.url", "http://127.0.0.1:9",
+                    "stowage.proxy.upstreams.offline.namespace", "offline-cache",
+                    "stowage.proxy.upstreams.offline.anonymous-pull", "true",
+                    "stowage.proxy.upstreams.closed.url", "http://127.0.0.1:9",
+                    "stowage.proxy.upstreams.closed.namespace", "closed-cache")));
         }
     }
 }

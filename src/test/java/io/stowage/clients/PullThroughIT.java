@@ -49,6 +49,8 @@ class PullThroughIT extends RegistryTestBase {
     private GarbageCollector collector;
     @Autowired
     private RepositoryRecords repositories;
+    @Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
 
     @TempDir
     Path temp;
@@ -232,6 +234,8 @@ class PullThroughIT extends RegistryTestBase {
         expireConfirmations(NAMESPACE + "/library/deleted-" + nonce);
         assertPulls(NAMESPACE + "/library/deleted-" + nonce, "1.0", deleted);
 
+        double staleBefore = count("stowage.proxy.requests", "outcome", "stale");
+        double errorsBefore = count("stowage.proxy.upstream.errors", "problem", "unreachable");
         upstream().stop();
         try {
             expireConfirmations(down);
@@ -249,6 +253,9 @@ class PullThroughIT extends RegistryTestBase {
             assertThat(uncached.statusCode()).isEqualTo(502);
             assertThat(uncached.body()).contains("UNAVAILABLE").contains("upstream distribution")
                     .contains("unreachable");
+            assertThat(count("stowage.proxy.requests", "outcome", "stale")).as("stale serves counted")
+                    .isGreaterThan(staleBefore);
+            assertThat(count("stowage.proxy.upstream.errors", "problem", "unreachable")).isGreaterThan(errorsBefore);
         } finally {
             upstream().restart();
         }
@@ -344,6 +351,12 @@ class PullThroughIT extends RegistryTestBase {
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(layer.statusCode()).isEqualTo(200);
         assertThat(layer.body()).isEqualTo(image.layer());
+    }
+
+    /** The sum of the upstream's counters of that name with that tag. */
+    private double count(String name, String tag, String value) {
+        return meters.find(name).tag("upstream", "distribution").tag(tag, value).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     /** Makes the cache treat the repository's tags as last confirmed long ago: the next pull revalidates them. */
