@@ -90,6 +90,21 @@ class OciErrorHandler {
         return unexpected(e, request);
     }
 
+    /**
+     * A blob of the pull-through cache whose transfer from the upstream broke off: before the first byte, a 502 naming
+     * the upstream's problem; after it, the answer must break off as well (rethrown: Tomcat closes the connection), so
+     * that the client never takes a short body for the blob. Not a storage outage; the fetch logged its failure.
+     */
+    @ExceptionHandler(io.stowage.proxy.UpstreamTransferBroken.class)
+    ResponseEntity<OciError> upstreamTransfer(io.stowage.proxy.UpstreamTransferBroken e,
+                                              jakarta.servlet.http.HttpServletResponse response)
+            throws io.stowage.proxy.UpstreamTransferBroken {
+        if (response.isCommitted()) {
+            throw e;
+        }
+        return respond(502, ErrorCode.UNAVAILABLE, e.getMessage(), null, null);
+    }
+
     @ExceptionHandler({UncheckedIOException.class, IOException.class, AsyncRequestNotUsableException.class})
     ResponseEntity<OciError> io(Exception e, HttpServletRequest request) {
         if (ClientFailures.isClientFailure(e)) {

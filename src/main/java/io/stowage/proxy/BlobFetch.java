@@ -160,7 +160,7 @@ final class BlobFetch {
                 changed.await(1, TimeUnit.SECONDS);
             }
             if (state == State.FAILED) {
-                throw new IOException("the fetch of " + digest + " from its upstream failed: "
+                throw new UpstreamTransferBroken("the fetch of " + digest + " from its upstream failed: "
                         + failure.getMessage(), failure);
             }
             if (position < written) {

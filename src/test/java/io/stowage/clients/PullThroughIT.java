@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -36,10 +37,12 @@ class PullThroughIT extends RegistryTestBase {
     private static final String PASSWORD = "puller-password";
     private static final String CREDENTIALS = USER + ":" + PASSWORD;
     private static final String NAMESPACE = "dist-cache";
+    private static final int STALL_AFTER = 256 * 1024;
     /** Another name of this machine's loopback: the registry's dedicated mirror host name in these tests. */
     private static final String MIRROR_HOST = "127.0.0.2";
     private static final String MIRRORED_REGISTRY = "registry.example.test";
     private static DistributionUpstream upstream;
+    private static io.stowage.process.ThrottledRelay stalling;
 
     @Autowired
     private JdbcClient jdbc;
@@ -66,8 +69,24 @@ class PullThroughIT extends RegistryTestBase {
         return upstream;
     }
 
+    private static synchronized io.stowage.process.ThrottledRelay stalling() {
+        if (stalling == null) {
+            try {
+                stalling = io.stowage.process.ThrottledRelay.stalling(upstream().url(), STALL_AFTER);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return stalling;
+    }
+
     @DynamicPropertySource
     static void cacheProperties(DynamicPropertyRegistry registry) {
+        // The same registry behind a relay that stops sending after STALL_AFTER bytes of a connection.
+        registry.add("stowage.proxy.upstreams.stalling.url", () -> stalling().url().toString());
+        registry.add("stowage.proxy.upstreams.stalling.namespace", () -> "stall-cache");
+        registry.add("stowage.proxy.upstreams.stalling.username", () -> USER);
+        registry.add("stowage.proxy.upstreams.stalling.password", () -> PASSWORD);
         registry.add("stowage.proxy.upstreams.distribution.url", () -> upstream().url().toString());
         registry.add("stowage.proxy.upstreams.distribution.namespace", () -> NAMESPACE);
         registry.add("stowage.proxy.upstreams.distribution.username", () -> USER);
@@ -81,8 +100,42 @@ class PullThroughIT extends RegistryTestBase {
         registry.add("stowage.proxy.upstreams.distribution.mirror-of", () -> MIRRORED_REGISTRY);
     }
 
+    @Test
+    void aStalledUpstreamBreaksTheTransferOffInsteadOfHangingItsClients() throws Exception {
+        String nonce = UUID.randomUUID().toString().substring(0, 8);
+        byte[] layer = new byte[2 * 1024 * 1024];
+        new java.util.Random(51).nextBytes(layer);
+        UpstreamImages.Pushed image = UpstreamImages.push(upstream().url(), UpstreamImages.basic(USER, PASSWORD),
+                "library/stall-" + nonce, "1.0", 51, layer);
+        String repository = "stall-cache/library/stall-" + nonce;
+        HttpResponse<byte[]> manifest = http.send(request("/v2/" + repository + "/manifests/1.0")
+                .header("Accept", TestImages.OCI_MANIFEST).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(manifest.statusCode()).isEqualTo(200);
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            long started = System.nanoTime();
+            java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pull = http.sendAsync(
+                    request("/v2/" + repository + "/blobs/" + image.layerDigest()).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> got = null;
+            try {
+                got = pull.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException broken) {
+                // the transfer broken off: what a client should see
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the client is not left hanging")
+                    .isLessThan(Duration.ofSeconds(30));
+            if (got != null) {
+                assertThat(got.body()).as("never a blob with the wrong bytes").isNotEqualTo(layer);
+            }
+        }
+    }
+
     @AfterAll
     static void stopUpstream() throws Exception {
+        if (stalling != null) {
+            stalling.close();
+        }
         if (upstream != null) {
             upstream.close();
         }

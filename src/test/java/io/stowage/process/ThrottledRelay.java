@@ -16,26 +16,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * upstream registry as slow as one across the internet, so that a test can see what happens while a transfer is
  * still running. Records when it passed the last byte of an answer on.
  */
-final class ThrottledRelay implements AutoCloseable {
+public final class ThrottledRelay implements AutoCloseable {
 
     private final ServerSocket server;
     private final URI target;
     private final long bytesPerSecond;
+    private final long stallAfter;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicLong lastAnswerByteNanos = new AtomicLong();
 
-    private ThrottledRelay(URI target, long bytesPerSecond) throws IOException {
+    private ThrottledRelay(URI target, long bytesPerSecond, long stallAfter) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.target = target;
         this.bytesPerSecond = bytesPerSecond;
+        this.stallAfter = stallAfter;
         threads.execute(this::accept);
     }
 
     static ThrottledRelay start(URI target, long bytesPerSecond) throws IOException {
-        return new ThrottledRelay(target, bytesPerSecond);
+        return new ThrottledRelay(target, bytesPerSecond, Long.MAX_VALUE);
     }
 
-    URI url() {
+    /**
+     * A relay that passes the server's answers on until {@code bytes} went through a connection, then sends nothing
+     * more on it while keeping it open: an upstream that stalls in the middle of a blob.
+     */
+    public static ThrottledRelay stalling(URI target, long bytes) throws IOException {
+        return new ThrottledRelay(target, Long.MAX_VALUE / 4, bytes);
+    }
+
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
@@ -64,7 +74,14 @@ final class ThrottledRelay implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             long last = started;
+            long relayed = 0;
             while ((read = in.read(buffer)) >= 0) {
+                if (throttled && relayed + read > stallAfter) {
+                    out.write(buffer, 0, (int) (stallAfter - relayed));
+                    out.flush();
+                    Thread.sleep(Long.MAX_VALUE); // until the relay closes
+                }
+                relayed += read;
                 out.write(buffer, 0, read);
                 out.flush();
                 if (throttled) {
@@ -97,6 +114,7 @@ final class ThrottledRelay implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // Interrupts the stalled pumps too.
         server.close();
         threads.shutdownNow();
     }
