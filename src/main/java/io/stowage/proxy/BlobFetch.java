@@ -114,8 +114,8 @@ final class BlobFetch {
 
     /**
      * Joins the fetch for a client of {@code repository}: waits until the upstream answered, then a stream of the
-     * blob's bytes and its size (-1 while unknown). Null when the fetch is closed: the blob is stored by now, or its
-     * fetch failed after the last reader came. Throws the fetch's failure when it failed before sending a byte.
+     * blob's bytes and its size (-1 while unknown). Null when the fetch is closed: the blob is stored by now, its fetch failed
+     * after sending bytes, or another node fetches it. Throws the fetch's failure when it failed before a byte came.
      */
     Reader join(String repository) throws InterruptedException, IOException {
         lock.lock();
@@ -123,11 +123,11 @@ final class BlobFetch {
             while (state == State.OPENING && !closed) {
                 changed.await();
             }
+            if (state == State.FAILED && written == 0) {
+                throw failure; // those who asked meanwhile share the upstream's answer
+            }
             if (closed) {
                 return null;
-            }
-            if (state == State.FAILED && written == 0) {
-                throw failure;
             }
             repositories.add(repository);
             return new Reader(FileChannel.open(spool, StandardOpenOption.READ), size);

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,15 +116,19 @@ public class BlobFetches {
                     metrics.count(upstream, "blob", ProxyMetrics.Outcome.HIT);
                     return Optional.empty();
                 }
-                BlobFetch running = fetches.get(key);
+                // One registration decides who fetches: whoever registers second joins, and looks again when the
+                // fetch it joined closes without serving it (stored meanwhile, or the lease was another node's).
+                BlobFetch fetch = new BlobFetch(digest, spoolDirectory.resolve("blob-" + UUID.randomUUID() + ".spool"),
+                        repository);
+                BlobFetch running = fetches.putIfAbsent(key, fetch);
                 if (running != null) {
                     BlobFetch.Reader reader = running.join(repository);
                     if (reader != null) {
                         return Optional.of(streaming(reader, running));
                     }
-                    continue; // closed: stored, failed, or fetched by another node; look again
+                    continue;
                 }
-                Optional<Streaming> started = start(route.get(), repository, digest, key);
+                Optional<Streaming> started = start(route.get(), repository, digest, key, fetch);
                 if (started != null) {
                     return started;
                 }
@@ -141,18 +146,19 @@ public class BlobFetches {
     }
 
     /**
-     * Starts fetching as this node's and the cluster's only fetch of the key, and joins it; null when another node
-     * holds the key's lease; empty when another request of this node started it first and stored it meanwhile.
+     * Fetches as this node's and the cluster's only fetch of the key ({@code fetch} is registered for it on this
+     * node), and joins it; null when another node holds the key's lease (then the fetch is closed, and those who
+     * joined it look again).
      */
-    private Optional<Streaming> start(Upstreams.Route route, String repository, Digest digest, String key)
-            throws IOException, InterruptedException {
-        Path spool = Files.createTempFile(spoolDirectory, "blob-", ".spool");
-        BlobFetch fetch = new BlobFetch(digest, spool, repository);
-        BlobFetch other = fetches.putIfAbsent(key, fetch);
-        if (other != null) {
-            Files.deleteIfExists(spool);
-            BlobFetch.Reader reader = other.join(repository);
-            return reader == null ? Optional.empty() : Optional.of(streaming(reader, other));
+    private Optional<Streaming> start(Upstreams.Route route, String repository, Digest digest, String key,
+                                      BlobFetch fetch) throws IOException, InterruptedException {
+        try {
+            createSpool(fetch.spool());
+        } catch (IOException | RuntimeException e) {
+            RegistryException failure = new RegistryException(ErrorCode.UNAVAILABLE, "cannot spool " + digest + ": " + e);
+            fetch.failed(failure);
+            finish(key, fetch);
+            throw failure;
         }
         boolean claimed;
         try {
@@ -377,6 +383,15 @@ public class BlobFetches {
                 reader.close();
             }
         };
+    }
+
+    /** A fetch's spool file, private to the service's user. */
+    private static void createSpool(Path spool) throws IOException {
+        try {
+            Files.createFile(spool, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(spool); // not a POSIX file system: its own access rules apply
+        }
     }
 
     /** The spool directory, private to the service's user, emptied of what a previous run left. */
