@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The arrows between packages point one way (docs/development.md, Layout): the surfaces ({@code distribution},
  * {@code admin}, {@code ui}, and {@code security}, which wires their chains) over the feature packages
- * ({@code auth}, {@code registry}, {@code gc}, {@code accounts}, {@code proxy}) over {@code metadata} and
+ * ({@code auth}, {@code registry}, {@code gc}, {@code accounts}, {@code proxy}, {@code governance}) over {@code metadata} and
  * {@code storage}.
  */
 class ArchitectureTest {
@@ -55,7 +55,7 @@ class ArchitectureTest {
     @Test
     void theFeaturePackagesKnowNoSurface() {
         noClasses().that().resideInAnyPackage("io.stowage.registry..", "io.stowage.accounts..", "io.stowage.gc..",
-                        "io.stowage.auth..", "io.stowage.proxy..")
+                        "io.stowage.auth..", "io.stowage.proxy..", "io.stowage.governance..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.stowage.distribution..", "io.stowage.admin..",
                         "io.stowage.ui..", "io.stowage.security..", "io.stowage.web..")
                 .check(classes);
@@ -82,6 +82,16 @@ class ArchitectureTest {
                 .resideInAPackage("io.stowage.proxy..").check(classes);
     }
 
+    /**
+     * Release governance sits over the registry domain, which asks it through {@link io.stowage.registry.ReleaseProtection}
+     * and knows nothing of rules and holds.
+     */
+    @Test
+    void theRegistryDomainKnowsNothingOfGovernance() {
+        noClasses().that().resideInAPackage("io.stowage.registry..").should().dependOnClassesThat()
+                .resideInAPackage("io.stowage.governance..").check(classes);
+    }
+
     @Test
     void metadataAndStorageKnowNothingOfHttpNorOfTheLayersAbove() {
         noClasses().that().resideInAnyPackage("io.stowage.metadata..", "io.stowage.storage..")
@@ -90,7 +100,7 @@ class ArchitectureTest {
                 .check(classes);
         noClasses().that().resideInAPackage("io.stowage.metadata..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.stowage.registry..", "io.stowage.accounts..", "io.stowage.auth..",
-                        "io.stowage.gc..", "io.stowage.storage..")
+                        "io.stowage.gc..", "io.stowage.storage..", "io.stowage.governance..")
                 .check(classes);
         noClasses().that().resideInAPackage("io.stowage.storage..").should().dependOnClassesThat()
                 .resideInAnyPackage("java.sql..", "org.springframework.jdbc..", "io.stowage.metadata..",

@@ -154,6 +154,20 @@ public record Identity(String subject, Kind kind, boolean admin, List<Grant> gra
                 && r.pattern().pattern().equals(namespace));
     }
 
+    /**
+     * Whether it owns the namespace {@code repository} is in, for what only owners may do to a repository (deleting
+     * what immutability rules protect, releasing a legal hold, setting a namespace's rules): administrators, the user
+     * whose namespace it is, and the organization's owners. Never through a personal access token.
+     */
+    public boolean ownsNamespaceOf(String repository) {
+        int slash = repository.indexOf('/');
+        if (token != null || slash <= 0) {
+            return admin();
+        }
+        String namespace = repository.substring(0, slash);
+        return admin || (kind == Kind.USER && subject.equals(namespace)) || owns(namespace);
+    }
+
     /** Whether a team of the organization has it as a member (whatever its role), or it is an administrator. */
     public boolean belongsTo(String organization) {
         return admin() || roles.stream().anyMatch(r -> r.organization().equals(organization));

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -55,10 +56,14 @@ class RepositoryAdminController {
     @DeleteMapping("/{*name}")
     @Operation(operationId = "deleteRepository", summary = "Delete a repository with its tags, manifests and settings; "
             + "garbage collection then deletes, after its review delay, the blobs no other repository uses "
-            + "(administrators, and users for their own namespace)")
+            + "(administrators, and users for their own namespace). A repository with tags immutability rules cover "
+            + "goes only with a reason, from an administrator or the namespace's owner (audited); one with anything "
+            + "on legal hold never")
     void delete(@Parameter(description = "repository name, slashes included") @PathVariable String name,
+                @Parameter(description = "why immutable tags are deleted anyway (administrators and the namespace's "
+                        + "owners)") @RequestParam(required = false) String reason,
                 @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
-        repositories.delete(caller, name(name));
+        repositories.delete(caller, name(name), reason);
     }
 
     /**

@@ -70,10 +70,13 @@ class TagAdminController {
     @DeleteMapping("/{tag}")
     @Operation(operationId = "deleteTag", summary = "Delete a tag as DELETE /v2/<name>/manifests/<tag> does: the "
             + "manifest stays until garbage collection finds it unreferenced (administrators, and users for their "
-            + "own namespace)")
+            + "own namespace). A tag immutability rules cover goes only with a reason, from an administrator or the "
+            + "namespace's owner (audited); a tag on legal hold never")
     void delete(@Parameter(description = "repository name, slashes included") @PathVariable String name,
                 @PathVariable String tag,
+                @Parameter(description = "why an immutable tag is deleted anyway (administrators and the namespace's "
+                        + "owners)") @RequestParam(required = false) String reason,
                 @RequestAttribute(Actor.ATTRIBUTE) Actor caller) {
-        tags.delete(caller, name, tag);
+        tags.delete(caller, name, tag, reason);
     }
 }

@@ -261,16 +261,17 @@ public class GcRecords {
     }
 
     /**
-     * Whether the manifest must stay whatever the policy: it is tagged, an index lists it, or its subject (it is a
-     * referrer: signature, SBOM) is present in its repository.
+     * Whether the manifest must stay whatever the policy: it is tagged, on legal hold, an index lists it, or its
+     * subject (it is a referrer: signature, SBOM) is present in its repository.
      */
     public boolean isKept(ManifestRow manifest) {
         return jdbc.sql("""
                 select exists (select 1 from tags where manifest_id = ?)
+                    or exists (select 1 from holds where manifest_id = ?)
                     or exists (select 1 from manifest_references where child_id = ?)
                     or (cast(? as text) is not null
                         and exists (select 1 from manifests where repository_id = ? and digest = ?))""")
-                .param(manifest.id()).param(manifest.id()).param(manifest.subjectDigest())
+                .param(manifest.id()).param(manifest.id()).param(manifest.id()).param(manifest.subjectDigest())
                 .param(manifest.repositoryId()).param(manifest.subjectDigest()).query(Boolean.class).single();
     }
 

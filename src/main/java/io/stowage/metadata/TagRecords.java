@@ -57,6 +57,24 @@ public class TagRecords {
                 .param(repositoryId).param(name).query(Untagged.class).optional();
     }
 
+    /** Locks the tag's row for the rest of the transaction; false if there is no such tag. */
+    public boolean lock(long repositoryId, String name) {
+        return jdbc.sql("select 1 from tags where repository_id = ? and name = ? for update")
+                .param(repositoryId).param(name).query(Integer.class).optional().isPresent();
+    }
+
+    /** The names of the tags pointing at the manifest. */
+    public List<String> namesOf(long manifestId) {
+        return jdbc.sql("select name from tags where manifest_id = ? order by name").param(manifestId)
+                .query(String.class).list();
+    }
+
+    /** Every tag name of the repository, in byte order. */
+    public List<String> allNames(long repositoryId) {
+        return jdbc.sql("select name from tags where repository_id = ? order by name").param(repositoryId)
+                .query(String.class).list();
+    }
+
     /** Deletes every tag of the repository; how many there were. */
     public int deleteAll(long repositoryId) {
         return jdbc.sql("delete from tags where repository_id = ?").param(repositoryId).update();

@@ -40,13 +40,14 @@ public class ManifestService {
     private final StowageProperties properties;
     private final ManifestPayloadCache payloads;
     private final GcRecords gc;
+    private final ReleaseProtection protection;
     // Pure ASCII out: the annotations column then holds any string the spec allows, U+0000 included.
     private final JsonMapper json = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     public ManifestService(ManifestParser parser, ManifestRecords manifests, BlobRecords blobs, TagRecords tags,
                            RepositoryRecords repositoryRecords, RepositoryService repositories,
                            BlobService blobService, StowageProperties properties, ManifestPayloadCache payloads,
-                           GcRecords gc) {
+                           GcRecords gc, ReleaseProtection protection) {
         this.parser = parser;
         this.manifests = manifests;
         this.blobs = blobs;
@@ -57,6 +58,7 @@ public class ManifestService {
         this.properties = properties;
         this.payloads = payloads;
         this.gc = gc;
+        this.protection = protection;
     }
 
     /**
@@ -142,7 +144,12 @@ public class ManifestService {
         Duration delay = properties.gc().reviewDelay();
         Set<Long> untagged = new LinkedHashSet<>();
         for (String tag : tagNames) {
-            tags.put(repositoryId, tag, manifestId).ifPresent(untagged::add);
+            Optional<Long> moved = tags.put(repositoryId, tag, manifestId);
+            if (moved.isPresent()) {
+                // The tag row is locked: a concurrent push of the tag waits, then finds it moved by this one.
+                protection.requireMovable(repository, repositoryId, tag);
+                untagged.add(moved.get());
+            }
         }
         // Whatever a moved tag pointed to may now be unreferenced; the collector re-checks after the delay.
         gc.reviewManifests(untagged, delay, false);
@@ -188,7 +195,7 @@ public class ManifestService {
         RepositoryName.validate(repository);
         Reference ref = Reference.lookup(reference).orElseThrow(() -> notFound(repository, reference));
         if (!ref.isDigest()) {
-            deleteTag(repository, ref.tag());
+            deleteTag(repository, ref.tag(), null);
             return;
         }
         long repositoryId = repositories.requireIdForWrite(repository);
@@ -199,6 +206,7 @@ public class ManifestService {
             throw new RegistryException(ErrorCode.DENIED, 409, "manifest " + ref + " is listed by index "
                     + String.join(", ", parents) + "; delete the index first", Map.of("parents", parents));
         }
+        protection.requireManifestDeletable(repository, repositoryId, manifestId);
         // What it referenced may be orphaned now: its blobs' links, the children of an index, and its referrers,
         // which go when their subject goes.
         Duration delay = properties.gc().reviewDelay();
@@ -210,18 +218,29 @@ public class ManifestService {
     }
 
     /**
-     * Deletes a tag; the manifest stays, reviewed by the collector after the delay. Returns the digest the tag
-     * pointed to. {@code NAME_UNKNOWN} or {@code MANIFEST_UNKNOWN} when there is no such repository or tag.
+     * A deleted tag: the digest it pointed to, and the immutability rule an override let it past (null: none).
+     */
+    public record DeletedTag(String digest, String overriddenRule) {
+    }
+
+    /**
+     * Deletes a tag; the manifest stays, reviewed by the collector after the delay. {@code NAME_UNKNOWN} or
+     * {@code MANIFEST_UNKNOWN} when there is no such repository or tag; {@code DENIED} when it is on hold, or
+     * immutable without an {@code override}.
      */
     @Transactional
-    public String deleteTag(String repository, String tag) {
+    public DeletedTag deleteTag(String repository, String tag, ReleaseProtection.Exemption override) {
         blobService.requireDeletion();
         Tags.validate(tag);
         long repositoryId = repositories.requireIdForWrite(repository);
+        if (!tags.lock(repositoryId, tag)) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + tag);
+        }
+        String overridden = protection.requireTagDeletable(repository, repositoryId, tag, override);
         TagRecords.Untagged untagged = tags.delete(repositoryId, tag).orElseThrow(() ->
                 new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "tag unknown: " + tag));
         gc.reviewManifests(List.of(untagged.manifestId()), properties.gc().reviewDelay(), false);
-        return untagged.digest();
+        return new DeletedTag(untagged.digest(), overridden);
     }
 
     /**

@@ -15,6 +15,7 @@ final class RegistryRefusal {
         }
         return switch (e.status()) {
             case 400 -> ActionRefused.invalid(e.getMessage());
+            case 403 -> ActionRefused.forbidden(e.getMessage()); // DENIED: immutable, on hold, a cache's namespace
             case 404 -> ActionRefused.notFound(e.getMessage());
             case 409 -> ActionRefused.conflict(e.getMessage());
             default -> throw e;

@@ -96,13 +96,16 @@ public class RepositoryAdministration {
 
     /**
      * Deletes the repository with its tags, manifests and blob links; the garbage collector deletes, after its
-     * review delay, the blobs no other repository uses. Recorded once committed, with what went.
+     * review delay, the blobs no other repository uses. Recorded once committed, with what went. Tags immutability
+     * rules cover go only when the namespace's owner or an administrator gives a {@code reason}.
      */
-    public void delete(Actor caller, String name) {
+    public void delete(Actor caller, String name, String reason) {
         permissions.requireManage(caller, name);
+        ReleaseProtection.Exemption override = Overrides.of(caller, name, reason, permissions);
         RepositoryDeletion.Deleted deleted;
         try {
-            deleted = deletion.delete(name).orElseThrow(() -> ActionRefused.notFound("no repository named " + name));
+            deleted = deletion.delete(name, override)
+                    .orElseThrow(() -> ActionRefused.notFound("no repository named " + name));
         } catch (RegistryException e) {
             throw RegistryRefusal.of(e);
         }
@@ -110,6 +113,10 @@ public class RepositoryAdministration {
         detail.put("tags", deleted.tags());
         detail.put("manifests", deleted.manifests());
         detail.put("blobs", deleted.blobs());
+        if (deleted.immutableTags() > 0) {
+            detail.put("immutableTags", deleted.immutableTags());
+            detail.put("reason", reason);
+        }
         audit.record(caller, ChangeAudit.REPOSITORY_DELETE, name, detail);
     }
 

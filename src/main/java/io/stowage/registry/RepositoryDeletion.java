@@ -27,9 +27,11 @@ public class RepositoryDeletion {
     private final GcRecords gc;
     private final BlobService blobService;
     private final StowageProperties properties;
+    private final ReleaseProtection protection;
 
     public RepositoryDeletion(RepositoryRecords repositories, TagRecords tags, ManifestRecords manifests,
-                              BlobRecords blobs, GcRecords gc, BlobService blobService, StowageProperties properties) {
+                              BlobRecords blobs, GcRecords gc, BlobService blobService, StowageProperties properties,
+                              ReleaseProtection protection) {
         this.repositories = repositories;
         this.tags = tags;
         this.manifests = manifests;
@@ -37,6 +39,7 @@ public class RepositoryDeletion {
         this.gc = gc;
         this.blobService = blobService;
         this.properties = properties;
+        this.protection = protection;
     }
 
     /**
@@ -45,13 +48,17 @@ public class RepositoryDeletion {
      * @param tags its tags
      * @param manifests its manifests
      * @param blobs the blobs it linked or referenced, now reviewed by the collector
+     * @param immutableTags the tags immutability rules covered, deleted by an override
      */
-    public record Deleted(int tags, int manifests, int blobs) {
+    public record Deleted(int tags, int manifests, int blobs, int immutableTags) {
     }
 
-    /** Deletes the repository; empty if there is none of that name. */
+    /**
+     * Deletes the repository; empty if there is none of that name. {@code DENIED} while it holds anything on legal
+     * hold, and when immutability rules cover some of its tags unless an {@code override} says so.
+     */
     @Transactional
-    public Optional<Deleted> delete(String name) {
+    public Optional<Deleted> delete(String name, ReleaseProtection.Exemption override) {
         blobService.requireDeletion();
         RepositoryName.validate(name);
         // Lock order, each step waiting only for transactions that wait for nothing this one holds:
@@ -76,6 +83,7 @@ public class RepositoryDeletion {
         if (!repositories.lockForDeletion(id)) {
             return Optional.empty();
         }
+        int immutable = protection.requireRepositoryDeletable(name, id, override);
         List<String> digests = blobs.digestsUsedBy(id);
         int tagCount = tags.deleteAll(id);
         int manifestCount = manifests.deleteAll(id);
@@ -83,6 +91,6 @@ public class RepositoryDeletion {
         blobs.unlinkAll(id);
         gc.reviewBlobs(digests, properties.gc().reviewDelay());
         repositories.delete(id);
-        return Optional.of(new Deleted(tagCount, manifestCount, digests.size()));
+        return Optional.of(new Deleted(tagCount, manifestCount, digests.size(), immutable));
     }
 }

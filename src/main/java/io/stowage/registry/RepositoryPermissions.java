@@ -31,6 +31,14 @@ class RepositoryPermissions {
         }
     }
 
+    /** Throws 400 for an invalid name, 403 unless the caller owns its namespace (see {@link Identity#ownsNamespaceOf}). */
+    void requireOwner(Actor caller, String name, String what) {
+        requireValidName(name);
+        if (!caller.identity().ownsNamespaceOf(name)) {
+            throw ActionRefused.forbidden("only administrators and the owners of its namespace may " + what);
+        }
+    }
+
     /** Throws 400 for an invalid name, 403 unless the caller may describe the repository. */
     void requireDescribe(Actor caller, String name) {
         requireValidName(name);

@@ -1,5 +1,6 @@
 package io.stowage.registry;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,18 +66,28 @@ public class TagAdministration {
         }
     }
 
-    /** Deletes the tag (the manifest stays, for the collector to review); recorded once committed. */
-    public void delete(Actor caller, String repository, String tag) {
+    /**
+     * Deletes the tag (the manifest stays, for the collector to review); recorded once committed. A tag immutability
+     * rules cover goes only when the namespace's owner or an administrator gives a {@code reason}; a held tag never.
+     */
+    public void delete(Actor caller, String repository, String tag, String reason) {
         permissions.requireManage(caller, repository);
         if (!Tags.isValid(tag)) {
             throw ActionRefused.invalid("invalid tag: " + (tag.length() > 80 ? tag.substring(0, 80) + "…" : tag));
         }
-        String digest;
+        ReleaseProtection.Exemption override = Overrides.of(caller, repository, reason, permissions);
+        ManifestService.DeletedTag deleted;
         try {
-            digest = manifests.deleteTag(repository, tag);
+            deleted = manifests.deleteTag(repository, tag, override);
         } catch (RegistryException e) {
             throw RegistryRefusal.of(e);
         }
-        audit.record(caller, ChangeAudit.TAG_DELETE, repository + ":" + tag, Map.of("digest", digest));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("digest", deleted.digest());
+        if (deleted.overriddenRule() != null) {
+            detail.put("immutableBy", deleted.overriddenRule());
+            detail.put("reason", reason);
+        }
+        audit.record(caller, ChangeAudit.TAG_DELETE, repository + ":" + tag, detail);
     }
 }

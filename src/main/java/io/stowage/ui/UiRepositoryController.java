@@ -154,7 +154,7 @@ class UiRepositoryController {
     @PostMapping("/ui/tags/delete")
     String deleteTag(@RequestAttribute(UiVisitor.ATTRIBUTE) UiVisitor visitor, @RequestParam String repository,
                      @RequestParam String tag) {
-        tags.delete(visitor.caller(), repository, tag);
+        tags.delete(visitor.caller(), repository, tag, null);
         return "redirect:" + UiPaths.repository(repository) + "?deleted=" + java.net.URLEncoder.encode(tag,
                 java.nio.charset.StandardCharsets.UTF_8);
     }

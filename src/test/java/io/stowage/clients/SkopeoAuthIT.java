@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.stowage.RegistryTestBase;
+import io.stowage.accounts.Actor;
 import io.stowage.accounts.Grant;
 import io.stowage.accounts.RepositoryPattern;
 import io.stowage.accounts.RobotAccounts;
@@ -22,6 +23,7 @@ import io.stowage.accounts.Users;
 import io.stowage.auth.TokenAuth;
 import io.stowage.clients.TestImages.Format;
 import io.stowage.clients.TestImages.Image;
+import io.stowage.governance.ImmutabilityRules;
 import io.stowage.metadata.RepositoryRecords;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,10 +49,50 @@ class SkopeoAuthIT extends RegistryTestBase {
     private RobotAccounts robots;
     @Autowired
     private RepositoryRecords repositories;
+    @Autowired
+    private ImmutabilityRules rules;
 
     @BeforeEach
     void requireSkopeo() {
         Skopeo.require();
+    }
+
+    @Test
+    void anImmutableTagRefusesAnotherImageAndTakesTheSameOneAgain() {
+        String owner = newUser();
+        long rule = rules.create(Actor.unrestricted("127.0.0.1"),
+                new ImmutabilityRules.NewRule(owner + "/*", List.of("v*"), List.of("*-rc*"), null)).id();
+        try {
+            Path first = layout("first", TestImages.randomImage(Format.OCI, "linux", "amd64", 1));
+            Path second = layout("second", TestImages.randomImage(Format.OCI, "linux", "amd64", 1));
+            String base = "docker://" + registryHost() + "/" + owner + "/app:";
+
+            Skopeo.succeed("copy", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds", creds(owner),
+                    "oci:" + first + ":v1", base + "v1");
+            // A CI job retried: the same image under the same tag again.
+            Skopeo.succeed("copy", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds", creds(owner),
+                    "oci:" + first + ":v1", base + "v1");
+            ClientCommand.Result moved = Skopeo.run("copy", "--preserve-digests", "--dest-tls-verify=false",
+                    "--dest-creds", creds(owner), "oci:" + second + ":v1", base + "v1");
+            moved.assertFailure();
+            assertThat(moved.stderr()).as(moved.describe()).contains("denied")
+                    .contains("is immutable by immutability rule " + rule);
+            for (String excepted : List.of("latest", "v2-rc1")) {
+                Skopeo.succeed("copy", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds",
+                        creds(owner), "oci:" + first + ":v1", base + excepted);
+                Skopeo.succeed("copy", "--preserve-digests", "--dest-tls-verify=false", "--dest-creds",
+                        creds(owner), "oci:" + second + ":v1", base + excepted);
+            }
+            ClientCommand.Result deleted = Skopeo.run("delete", "--tls-verify=false", "--creds", creds(owner),
+                    base + "v1");
+            deleted.assertFailure();
+            assertThat(deleted.stderr()).as(deleted.describe()).contains("is immutable");
+            Map<?, ?> inspected = TestImages.readJson(Skopeo.succeed("inspect", "--tls-verify=false", "--creds",
+                    creds(owner), base + "v1").stdoutBytes());
+            assertEquals(TestImages.layoutDescriptor(first, "v1").get("digest"), inspected.get("Digest"));
+        } finally {
+            rules.delete(Actor.unrestricted("127.0.0.1"), rule);
+        }
     }
 
     @Test
